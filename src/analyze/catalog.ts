@@ -27,8 +27,13 @@ export interface SchemaView {
    * `books_book.author_id` -> `books_author`) among `childColumns`.
    */
   foreignKeysBetween(child: string, parent: string, childColumns: readonly string[]): readonly ResolvedForeignKey[];
-  /** Columns a foreign key anywhere references in `table` (so an UPDATE of them is a key change). */
-  referencedColumns(table: string): readonly string[];
+  /**
+   * PostgreSQL "key" columns of `table`: columns of the primary key, of unique keys, and any
+   * column a foreign key references. An UPDATE changing one of them takes FOR UPDATE rather than
+   * FOR NO KEY UPDATE, and so conflicts with an FK check's FOR KEY SHARE.
+   * https://www.postgresql.org/docs/current/explicit-locking.html#LOCKING-ROWS
+   */
+  keyColumns(table: string): readonly string[];
 }
 
 export declare class SchemaCatalog implements SchemaView {
@@ -38,5 +43,5 @@ export declare class SchemaCatalog implements SchemaView {
   primaryKey(table: string): KeyInfo;
   uniqueKeys(table: string): readonly KeyInfo[];
   foreignKeysBetween(child: string, parent: string, childColumns: readonly string[]): readonly ResolvedForeignKey[];
-  referencedColumns(table: string): readonly string[];
+  keyColumns(table: string): readonly string[];
 }

@@ -1,0 +1,43 @@
+/** Drives a LogReader over a file or stream, batch by batch, yielding events as they are emitted. */
+import type { Readable } from 'node:stream';
+import type { InputEvent } from '../../model/input.js';
+import { openByteStream, readLineBatches } from '../lines.js';
+import type { LogReader, LogReaderOptions } from './types.js';
+
+export interface LogSource {
+  /** Display name used in origins. */
+  readonly displayName: string;
+  /** A path to open, or an already open byte stream (stdin). */
+  readonly path?: string;
+  readonly stream?: Readable;
+}
+
+export async function* readLogEvents(
+  reader: LogReader,
+  source: LogSource,
+  options: LogReaderOptions = {},
+  onProgress?: (rawBytesRead: number) => void,
+): AsyncGenerator<InputEvent> {
+  let pending: InputEvent[] = [];
+  const parser = reader.create({ file: source.displayName, options, emit: (event) => pending.push(event) });
+  let bytes: (() => number) | undefined;
+  let stream: AsyncIterable<Buffer | string>;
+  if (source.stream) stream = source.stream;
+  else if (source.path) {
+    const opened = await openByteStream(source.path);
+    stream = opened.stream;
+    bytes = opened.rawBytesRead;
+  } else throw new Error('readLogEvents needs a path or a stream');
+  for await (const batch of readLineBatches(stream)) {
+    let lineNumber = batch.firstLine;
+    for (const line of batch.lines) parser.line(line, lineNumber++);
+    if (pending.length > 0) {
+      const out = pending;
+      pending = [];
+      yield* out;
+    }
+    if (onProgress && bytes) onProgress(bytes());
+  }
+  parser.end();
+  yield* pending;
+}
