@@ -11,6 +11,7 @@ import type { SchemaView } from './analyze/catalog.js';
 export type { SchemaView, ResolvedForeignKey, KeyInfo } from './analyze/catalog.js';
 export * from './analyze/locks.js';
 export type * from './model/index.js';
+export { isMySqlFamily } from './model/dialect.js';
 
 export const DOCS_BASE_URL = 'https://github.com/locklint/locklint/blob/main/rules/';
 
@@ -94,4 +95,16 @@ export function defineRule<Messages extends Record<string, string>>(definition: 
 /** Fill `{name}` placeholders; an unknown name is left visible rather than silently blank. */
 export function formatMessage(template: string, data: Readonly<Record<string, string | number>> = {}): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in data ? String(data[name]) : whole));
+}
+export * from './analyze/values.js';
+
+const CONFIDENCE_ORDER: readonly Confidence[] = ['low', 'medium', 'high'];
+
+export function confidenceRank(confidence: Confidence): number {
+  return CONFIDENCE_ORDER.indexOf(confidence);
+}
+
+/** One step per caveat (an inferred key, assumed transaction boundaries...), never below low. */
+export function lowerConfidence(confidence: Confidence, steps = 1): Confidence {
+  return CONFIDENCE_ORDER[Math.max(0, confidenceRank(confidence) - steps)]!;
 }

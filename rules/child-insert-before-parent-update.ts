@@ -1,0 +1,224 @@
+/**
+ * child-insert-before-parent-update: in one transaction, INSERT a child row whose foreign key
+ * points at a parent row, then write or exclusively lock that parent row. The FK check left a
+ * shared lock on the parent; two transactions doing the same each hold it and wait for the
+ * other's to upgrade: a deadlock. design.md §3 states the rule; the lock facts live in
+ * src/analyze/locks.ts.
+ */
+import {
+  MANUAL,
+  deadlockError,
+  defineRule,
+  foreignKeyCheckLock,
+  confidenceRank,
+  formatValue,
+  isMySqlFamily,
+  lockConflicts,
+  lowerConfidence,
+  matchValues,
+  predicateOn,
+  statementRowLock,
+  type Confidence,
+  type Dialect,
+  type ResolvedForeignKey,
+  type RowLock,
+  type RowMatch,
+  type SchemaView,
+  type Statement,
+  type TransactionStatement,
+  type Value,
+} from '../src/rule-api.js';
+
+const DEADLOCK_CODES = new Set(['1213', '40P01']);
+
+export default defineRule({
+  id: 'child-insert-before-parent-update',
+  description:
+    'An INSERT of a child row, then an UPDATE/DELETE/locking read of its parent row in the same transaction: concurrent transactions deadlock on the parent row.',
+  severity: 'error',
+  dialects: ['mysql', 'mariadb', 'postgresql'],
+  scope: 'transaction',
+  messages: {
+    deadlock:
+      '{parentOp} of {parent} row {row} after inserting a {child} row that references it in the same transaction: two transactions doing this for the same {parent} row deadlock ({error})',
+  },
+  check(transaction, ctx) {
+    // With autocommit each statement commits and releases its locks: no lock is held across statements.
+    if (transaction.mode === 'autocommit' || ctx.dialect === 'sqlite') return;
+    const childInserts: TransactionStatement[] = [];
+    for (const entry of transaction.statements) {
+      const statement = entry.statement;
+      if (statement.kind === 'insert' && statement.table && statement.insertRows && entry.locksHeld) {
+        childInserts.push(entry);
+        continue;
+      }
+      if (childInserts.length === 0) continue;
+      for (const parent of lockedTables(statement)) {
+        const parentLock = statementRowLock(ctx.dialect, statement, ctx.schema.keyColumns(parent));
+        if (!parentLock) continue;
+        const hazard = findHazard(childInserts, statement, parent, parentLock, ctx.dialect, ctx.schema);
+        if (!hazard) continue;
+        const confidence = lowerConfidence(hazard.confidence, transaction.mode === 'assumed' ? 1 : 0);
+        const evidence = ctx.serverErrors().filter((error) => error.code !== undefined && DEADLOCK_CODES.has(error.code));
+        const row = rowDescription(hazard.fk, hazard.match);
+        const child = hazard.insert.statement;
+        const parentOp = describeParentOperation(statement, parentLock);
+        ctx.report({
+          at: statement,
+          messageId: 'deadlock',
+          data: { parentOp, parent, row, child: child.table ?? '?', error: deadlockError(ctx.dialect) },
+          related: [
+            {
+              at: child,
+              message: `INSERT INTO ${child.table}: its foreign-key check on ${hazard.fk.table}.${hazard.fk.columns.join(', ')} takes ${hazard.fkLock.label} on ${parent} row ${row}, held until the transaction ends`,
+            },
+            ...(transaction.opener ? [{ at: transaction.opener, message: 'the transaction starts here' }] : []),
+          ],
+          lockEdges: lockEdges(ctx.dialect, child, statement, parent, row, hazard.fkLock, parentLock),
+          fix: fixText(ctx.dialect, statement, parent, row, parentLock),
+          confidence: evidence.length > 0 ? 'high' : confidence,
+          notes: notes(ctx.dialect, hazard, transaction.mode === 'assumed', evidence),
+        });
+        break;
+      }
+    }
+  },
+});
+
+interface Hazard {
+  readonly insert: TransactionStatement;
+  readonly fk: ResolvedForeignKey;
+  readonly fkLock: RowLock;
+  readonly match: RowMatch;
+  readonly confidence: Confidence;
+}
+
+/** Tables whose rows the statement writes or exclusively locks. */
+function lockedTables(statement: Statement): readonly string[] {
+  if (statement.kind === 'update' || statement.kind === 'delete') return statement.table ? [statement.table] : [];
+  if (statement.kind === 'select' && statement.lock && statement.lock.strength !== 'none') {
+    return statement.lock.of && statement.lock.of.length > 0 ? statement.lock.of : statement.tables;
+  }
+  return [];
+}
+
+function findHazard(
+  inserts: readonly TransactionStatement[],
+  parentStatement: Statement,
+  parent: string,
+  parentLock: RowLock,
+  dialect: Dialect,
+  schema: SchemaView,
+): Hazard | undefined {
+  let best: Hazard | undefined;
+  for (const insert of inserts) {
+    const child = insert.statement;
+    const foreignKeys = schema.foreignKeysBetween(child.table!, parent, child.insertColumns ?? []);
+    for (const fk of foreignKeys) {
+      const fkLock = foreignKeyCheckLock(dialect, fk, insert.foreignKeyChecks);
+      if (!fkLock || !lockConflicts(fkLock, parentLock)) continue;
+      const match = matchParentRow(child, fk, parentStatement);
+      if (match.kind === 'different') continue;
+      let confidence: Confidence = match.kind === 'unknown' ? 'low' : 'high';
+      if (fk.inferred) confidence = lowerConfidence(confidence, 1);
+      const candidate: Hazard = { insert, fk, fkLock, match, confidence };
+      if (!best || confidenceRank(candidate.confidence) > confidenceRank(best.confidence)) best = candidate;
+    }
+  }
+  return best;
+}
+
+/** Do the inserted rows reference a row the parent statement touches? */
+function matchParentRow(child: Statement, fk: ResolvedForeignKey, parentStatement: Statement): RowMatch {
+  let sawUnknown = false;
+  let sameValue: string | undefined;
+  for (let i = 0; i < fk.columns.length; i++) {
+    const childValues: Value[] = [];
+    for (const row of child.insertRows ?? []) {
+      const value = row.get(fk.columns[i]!);
+      // A NULL foreign key is not checked, so it locks nothing.
+      if (value && !(value.kind === 'literal' && value.value === null)) childValues.push(value);
+    }
+    if (childValues.length === 0) return { kind: 'different' };
+    const refColumn = fk.refColumns[i] ?? 'id';
+    if (!parentStatement.where) {
+      // No WHERE: every parent row is written or locked.
+      sameValue ??= formatValue(childValues[0]!);
+      continue;
+    }
+    const predicate = predicateOn(parentStatement.where, refColumn);
+    if (!predicate || predicate.subquery) {
+      sawUnknown = true;
+      continue;
+    }
+    const match = matchValues(childValues, predicate.values);
+    if (match.kind === 'different') return match;
+    if (match.kind === 'unknown') sawUnknown = true;
+    else sameValue ??= match.value;
+  }
+  if (sawUnknown) return { kind: 'unknown' };
+  return { kind: 'same', value: sameValue ?? '?' };
+}
+
+function rowDescription(fk: ResolvedForeignKey, match: RowMatch): string {
+  const column = fk.refColumns.join(', ') || 'id';
+  return match.kind === 'same' ? `${column}=${match.value}` : `(${column} = the inserted ${fk.columns.join(', ')})`;
+}
+
+function describeParentOperation(statement: Statement, lock: RowLock): string {
+  if (statement.kind === 'select') return `SELECT ... ${lock.mode.startsWith('FOR') ? lock.mode : 'FOR UPDATE'}`;
+  return statement.kind.toUpperCase();
+}
+
+function lockEdges(
+  dialect: Dialect,
+  child: Statement,
+  parentStatement: Statement,
+  parent: string,
+  row: string,
+  fkLock: RowLock,
+  parentLock: RowLock,
+): string[] {
+  const insertAt = `INSERT INTO ${child.table} (line ${child.origin.line})`;
+  const parentAt = `${parentStatement.kind.toUpperCase()} ${parent} (line ${parentStatement.origin.line})`;
+  return [
+    `T1 ${insertAt} holds ${fkLock.label} on ${parent} row ${row} (foreign-key check)`,
+    `T2 runs the same code: ${insertAt} holds ${fkLock.label} on the same ${parent} row (shared locks are compatible)`,
+    `T1 ${parentAt} requests ${parentLock.label} on ${parent} row ${row}: waits for T2's ${fkLock.mode}`,
+    `T2 ${parentAt} requests ${parentLock.label} on ${parent} row ${row}: waits for T1's ${fkLock.mode}`,
+    `cycle: the server aborts one transaction with ${deadlockError(dialect)}`,
+  ];
+}
+
+function fixText(dialect: Dialect, statement: Statement, parent: string, row: string, parentLock: RowLock): string {
+  const lockFirst = `lock the ${parent} row first: run the ${statement.kind === 'select' ? 'locking SELECT' : statement.kind.toUpperCase()} on ${parent} (or SELECT ... FROM ${parent} WHERE ${row} FOR ${isMySqlFamily(dialect) ? 'UPDATE' : 'NO KEY UPDATE'}) before inserting the child row, so concurrent transactions queue on the parent instead of each holding a shared lock the other must wait for`;
+  if (isMySqlFamily(dialect)) return `Update or ${lockFirst}. (${MANUAL.innodbLocksSet})`;
+  if (statement.kind === 'select' && parentLock.mode === 'FOR UPDATE') {
+    return `Use SELECT ... FOR NO KEY UPDATE instead of FOR UPDATE unless you change ${parent}'s key: it does not conflict with the foreign-key check's FOR KEY SHARE. Otherwise ${lockFirst}. (${MANUAL.pgRowLocks})`;
+  }
+  if (statement.kind === 'update') {
+    return `Avoid changing ${parent}'s key columns in a transaction that inserts rows referencing it (an UPDATE of non-key columns takes FOR NO KEY UPDATE, which does not conflict); if you must, ${lockFirst}. (${MANUAL.pgRowLocks})`;
+  }
+  return `Lock the parent first: ${lockFirst}. (${MANUAL.pgRowLocks})`;
+}
+
+function notes(
+  dialect: Dialect,
+  hazard: Hazard,
+  assumedTransaction: boolean,
+  evidence: readonly { code?: string; line: number }[],
+): string[] {
+  const out: string[] = [];
+  if (hazard.fk.inferred) {
+    out.push(
+      `foreign key ${hazard.fk.table}.${hazard.fk.columns.join(', ')} -> ${hazard.fk.refTable}.${hazard.fk.refColumns.join(', ')} was inferred from the column name; declare it or pass its DDL with --schema to confirm`,
+    );
+    if (dialect === 'postgresql') {
+      out.push('if that constraint is DEFERRABLE INITIALLY DEFERRED (Django\'s default on PostgreSQL) it is checked at COMMIT and this pattern does not deadlock');
+    }
+  }
+  if (hazard.match.kind === 'unknown') out.push('the parent row could not be matched to the inserted value (placeholders or a filter on other columns); if they are the same row, this deadlocks');
+  if (assumedTransaction) out.push('the log shows no transaction boundaries: these statements were assumed to run in one transaction');
+  for (const error of evidence) out.push(`the server logged deadlock error ${error.code} in this session (line ${error.line})`);
+  return out;
+}

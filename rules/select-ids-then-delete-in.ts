@@ -1,0 +1,242 @@
+/**
+ * select-ids-then-delete-in: a plain `SELECT id ... WHERE <filter>`, then
+ * `DELETE ... WHERE id IN (<those ids>)` in the same session. The SELECT locks nothing, so rows
+ * another transaction commits in between survive the DELETE, and a following INSERT under a
+ * unique key fails (Django ticket #23576). design.md §3 states the rule.
+ */
+import {
+  MANUAL,
+  defineRule,
+  duplicateKeyError,
+  formatValue,
+  isMySqlFamily,
+  literalKey,
+  type Confidence,
+  type Dialect,
+  type KeyInfo,
+  type SchemaView,
+  type Statement,
+  type StatementPosition,
+} from '../src/rule-api.js';
+
+/** Plain reads remembered per table; older ones are dropped so a long session stays small. */
+const SELECTS_KEPT_PER_TABLE = 4;
+const TABLES_KEPT = 64;
+/** How many statements a finding waits for a confirming INSERT before it is reported as is. */
+const INSERT_LOOKAHEAD = 100;
+
+/** Django's Collector deletes by primary key in chunks: `DELETE FROM "t" WHERE "t"."id" IN (...)`. */
+const DJANGO_DELETE = /^DELETE FROM ([`"])(\w+)\1 WHERE \1\2\1\.\1\w+\1 IN \(/;
+
+interface PlainSelect {
+  readonly statement: Statement;
+  readonly position: StatementPosition;
+  readonly keyColumn: string;
+}
+
+interface Pending {
+  readonly select: PlainSelect;
+  readonly firstDelete: Statement;
+  readonly deletePosition: StatementPosition;
+  readonly table: string;
+  deletes: number;
+  age: number;
+}
+
+export default defineRule({
+  id: 'select-ids-then-delete-in',
+  description:
+    'A plain SELECT of ids by a filter, then DELETE ... WHERE id IN (those ids): rows committed in between survive, and a re-insert under a unique key fails.',
+  severity: 'error',
+  dialects: ['mysql', 'mariadb', 'postgresql'],
+  scope: 'session',
+  messages: {
+    race: 'DELETE from {table} by a list of ids read earlier by a plain SELECT (line {selectLine}): rows another transaction commits in between match the filter but survive the delete',
+  },
+  create(ctx) {
+    const selects = new Map<string, PlainSelect[]>();
+    const pending: Pending[] = [];
+    /** The transaction in which an exclusive lock serialises concurrent runs of this code. */
+    let serialisedTransaction: number | undefined;
+
+    function report(item: Pending, insert?: Statement, insertPosition?: StatementPosition): void {
+      const { select, firstDelete, table } = item;
+      const uniqueKey = insert ? confirmingUniqueKey(ctx.schema, table, select.statement, insert) : undefined;
+      let confidence: Confidence = 'medium';
+      if (uniqueKey || DJANGO_DELETE.test(firstDelete.text)) confidence = 'high';
+      const separateTransactions = insertPosition !== undefined && insertPosition.transactionIndex !== item.deletePosition.transactionIndex;
+      const filter = describeFilter(select.statement);
+      const notes = [
+        `the ids in the DELETE are taken to be those the SELECT at line ${select.statement.origin.line} returned: statement logs and SQL files carry no result sets`,
+      ];
+      if (item.deletes > 1) notes.push(`${item.deletes} DELETE statements by id list followed the SELECT (chunked delete)`);
+      if (separateTransactions) notes.push('the DELETE and the INSERT committed separately (autocommit): even a single DELETE by the filter would leave a window between them');
+      ctx.report({
+        at: firstDelete,
+        messageId: 'race',
+        data: { table, selectLine: select.statement.origin.line },
+        related: [
+          { at: select.statement, message: `plain SELECT of ${select.keyColumn} from ${table} by ${filter}: takes no row locks` },
+          ...(insert ? [{ at: insert, message: `INSERT INTO ${table}${uniqueKey ? ` under unique key (${uniqueKey.columns.join(', ')})` : ''}: fails on a row the DELETE missed` }] : []),
+        ],
+        lockEdges: lockEdges(ctx.dialect, table, select, firstDelete, filter, insert, uniqueKey),
+        fix: fixText(ctx.dialect, table, select.statement, separateTransactions),
+        confidence,
+        notes,
+      });
+    }
+
+    function remember(statement: Statement, position: StatementPosition, table: string): void {
+      const key = ctx.schema.primaryKey(table);
+      const keyColumn = key.columns[0];
+      if (key.columns.length !== 1 || keyColumn === undefined) return;
+      const columns = statement.selectColumns ?? [];
+      if (!columns.includes(keyColumn) && !columns.includes('*')) return;
+      // Reading back a known id list is not a filter: nothing can slip in between.
+      if (isOnlyKeyList(statement, keyColumn)) return;
+      let list = selects.get(table);
+      if (!list) {
+        if (selects.size >= TABLES_KEPT) selects.delete(selects.keys().next().value!);
+        list = [];
+        selects.set(table, list);
+      }
+      list.push({ statement, position, keyColumn });
+      if (list.length > SELECTS_KEPT_PER_TABLE) list.shift();
+    }
+
+    function onDelete(statement: Statement, position: StatementPosition, table: string): void {
+      const running = pending.find((item) => item.table === table && item.deletes > 0 && item.age < INSERT_LOOKAHEAD);
+      const list = selects.get(table);
+      const select = list?.[list.length - 1];
+      if (!select || !deletesByKeyList(statement, select.keyColumn)) {
+        if (running && deletesByKeyList(statement, ctx.schema.primaryKey(table).columns[0] ?? 'id')) running.deletes++;
+        return;
+      }
+      selects.delete(table);
+      const serialised = serialisedTransaction === position.transactionIndex && position.mode !== 'autocommit';
+      if (serialised) return;
+      pending.push({ select, firstDelete: statement, deletePosition: position, table, deletes: 1, age: 0 });
+    }
+
+    return {
+      statement(statement, position) {
+        for (let i = pending.length - 1; i >= 0; i--) {
+          const item = pending[i]!;
+          if (statement.kind === 'insert' && statement.table === item.table && statement !== item.firstDelete) {
+            pending.splice(i, 1);
+            report(item, statement, position);
+          } else if (++item.age > INSERT_LOOKAHEAD) {
+            pending.splice(i, 1);
+            report(item);
+          }
+        }
+        if (takesSerialisingLock(statement) && position.mode !== 'autocommit') serialisedTransaction = position.transactionIndex;
+        const table = statement.table;
+        if (!table) return;
+        if (statement.kind === 'select' && (statement.lock?.strength ?? 'none') === 'none') remember(statement, position, table);
+        else if (statement.kind === 'delete') onDelete(statement, position, table);
+      },
+      end() {
+        for (const item of pending.splice(0)) report(item);
+      },
+    };
+  },
+});
+
+/**
+ * An exclusive row lock earlier in the same transaction (SELECT ... FOR UPDATE of a parent,
+ * UPDATE of a parent row, LOCK TABLES) makes concurrent runs of the same code queue on it.
+ */
+function takesSerialisingLock(statement: Statement): boolean {
+  if (statement.kind === 'update' || statement.kind === 'lock-tables') return true;
+  const strength = statement.kind === 'select' ? statement.lock?.strength : undefined;
+  return strength === 'update' || strength === 'no-key-update';
+}
+
+function isOnlyKeyList(statement: Statement, keyColumn: string): boolean {
+  const where = statement.where;
+  return !!where && where.onlyPredicates && where.predicates.length === 1 && where.predicates[0]!.column === keyColumn;
+}
+
+function deletesByKeyList(statement: Statement, keyColumn: string): boolean {
+  const where = statement.where;
+  if (!where || !where.onlyPredicates || where.predicates.length !== 1) return false;
+  const predicate = where.predicates[0]!;
+  return predicate.column === keyColumn && !predicate.subquery;
+}
+
+function describeFilter(select: Statement): string {
+  const where = select.where;
+  if (!where) return 'no filter (all rows)';
+  if (!where.onlyPredicates || where.predicates.length === 0) return 'its WHERE filter';
+  return where.predicates
+    .map((p) => (p.op === '=' ? `${p.column} = ${formatValue(p.values[0]!)}` : `${p.column} IN (${p.values.map(formatValue).join(', ')})`))
+    .join(' AND ');
+}
+
+/**
+ * A declared unique key of the table that the INSERT fills and whose filtered columns carry the
+ * SELECT's values: the #23576 shape, where a surviving row makes the re-insert fail.
+ */
+function confirmingUniqueKey(schema: SchemaView, table: string, select: Statement, insert: Statement): KeyInfo | undefined {
+  const rows = insert.insertRows ?? [];
+  for (const key of schema.uniqueKeys(table)) {
+    if (key.inferred || !key.columns.every((column) => insert.insertColumns?.includes(column))) continue;
+    const filtered = (select.where?.predicates ?? []).filter((p) => key.columns.includes(p.column));
+    const consistent = filtered.every((predicate) => {
+      const wanted = new Set(predicate.values.map(literalKey));
+      return rows.some((row) => wanted.has(literalKey(row.get(predicate.column) ?? { kind: 'expression' })));
+    });
+    if (consistent) return key;
+  }
+  return undefined;
+}
+
+function lockEdges(
+  dialect: Dialect,
+  table: string,
+  select: PlainSelect,
+  deleteStatement: Statement,
+  filter: string,
+  insert: Statement | undefined,
+  uniqueKey: KeyInfo | undefined,
+): string[] {
+  const snapshot = isMySqlFamily(dialect) ? 'a consistent (snapshot) read' : 'a snapshot read';
+  const edges = [
+    `S1 SELECT ${select.keyColumn} FROM ${table} WHERE ${filter} (line ${select.statement.origin.line}) is ${snapshot}: it takes no row locks, so it neither sees nor blocks rows other transactions commit after it`,
+    `S2 (another session) inserts a ${table} row matching ${filter} and commits`,
+    `S1 DELETE FROM ${table} WHERE ${select.keyColumn} IN (...) (line ${deleteStatement.origin.line}) locks and deletes only the listed ids: S2's row survives`,
+  ];
+  if (insert) {
+    const key = uniqueKey ? `unique key (${uniqueKey.columns.join(', ')})` : 'a unique key';
+    edges.push(`S1 INSERT INTO ${table} (line ${insert.origin.line}) collides with S2's surviving row under ${key}: ${duplicateKeyError(dialect)}`);
+  } else {
+    edges.push(`S1 goes on as if no ${table} row matches ${filter}, but S2's row is still there (a later insert under a unique key fails with ${duplicateKeyError(dialect)})`);
+  }
+  return edges;
+}
+
+function fixText(dialect: Dialect, table: string, select: Statement, separateTransactions: boolean): string {
+  const filter = select.where?.onlyPredicates && select.where.predicates.length > 0 ? describeFilter(select) : '<the SELECT\'s filter>';
+  const oneTransaction = separateTransactions ? ' Run the DELETE and the INSERT in one transaction: committed separately, another session can insert between them.' : '';
+  if (isMySqlFamily(dialect)) {
+    return (
+      `Delete by the filter in one statement, inside the transaction that re-inserts: DELETE FROM ${table} WHERE ${filter}. A DELETE is a locking read: InnoDB locks every matching row and, under REPEATABLE READ, the gaps, including rows committed after your SELECT; ` +
+      `or read the ids with SELECT ... FOR UPDATE.${oneTransaction} (${MANUAL.innodbLockingReads})`
+    );
+  }
+  const parent = guessParent(select);
+  return (
+    `On PostgreSQL under READ COMMITTED even DELETE FROM ${table} WHERE ${filter} only sees rows committed before it started, so deleting by the filter is not enough. ` +
+    `Lock a common parent row first (${parent}) so concurrent requests queue, or replace delete-and-reinsert with INSERT ... ON CONFLICT (...) DO UPDATE / DO NOTHING.${oneTransaction} (${MANUAL.pgReadCommitted}; ${MANUAL.pgInsertOnConflict})`
+  );
+}
+
+/** `owner_id = 1` suggests the parent row `owner.id = 1`; otherwise stay generic. */
+function guessParent(select: Statement): string {
+  const predicate = select.where?.predicates.find((p) => p.op === '=' && p.column.endsWith('_id'));
+  if (!predicate) return 'SELECT ... FROM <parent> WHERE id = ... FOR NO KEY UPDATE';
+  const parent = predicate.column.slice(0, -3);
+  return `SELECT 1 FROM ${parent} WHERE id = ${formatValue(predicate.values[0]!)} FOR NO KEY UPDATE`;
+}
+
