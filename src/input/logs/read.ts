@@ -28,16 +28,32 @@ export async function* readLogEvents(
     stream = opened.stream;
     bytes = opened.rawBytesRead;
   } else throw new Error('readLogEvents needs a path or a stream');
-  for await (const batch of readLineBatches(stream)) {
-    let lineNumber = batch.firstLine;
-    for (const line of batch.lines) parser.line(line, lineNumber++);
-    if (pending.length > 0) {
-      const out = pending;
-      pending = [];
-      yield* out;
+  let lineNumber = 1;
+  let failure: Error | undefined;
+  try {
+    for await (const batch of readLineBatches(stream)) {
+      lineNumber = batch.firstLine;
+      for (const line of batch.lines) parser.line(line, lineNumber++);
+      if (pending.length > 0) {
+        const out = pending;
+        pending = [];
+        yield* out;
+      }
+      if (onProgress && bytes) onProgress(bytes());
     }
-    if (onProgress && bytes) onProgress(bytes());
+  } catch (error) {
+    // A cut-off .gz or a read error mid-file: keep what was read, and say where it stopped.
+    failure = error as Error;
   }
   parser.end();
+  if (failure) {
+    pending.push({
+      kind: 'notice',
+      code: 'truncated',
+      severity: 'warning',
+      origin: { file: source.displayName, line: lineNumber, column: 1, session: null },
+      message: `reading stopped at line ${lineNumber}: ${failure.message}; findings cover the lines before it`,
+    });
+  }
   yield* pending;
 }

@@ -1,0 +1,208 @@
+/**
+ * Orchestration: events -> statements -> sessions and transactions -> rules -> findings.
+ * Pure: no file system, no console, no process. Logs stream through; memory holds only the
+ * open sessions (their open transaction and each session rule's small state).
+ */
+import { SchemaCatalog } from '../analyze/catalog.js';
+import { TransactionTracker } from '../analyze/transactions.js';
+import type { Dialect } from '../model/dialect.js';
+import type { LintResult, SeverityOrOff } from '../model/finding.js';
+import type { InputEvent, InputFormat } from '../model/input.js';
+import type { Statement } from '../model/statement.js';
+import type { Transaction } from '../model/transaction.js';
+import { initParsers, StatementParser } from '../parse/index.js';
+import type { Rule, RuleContext, SessionListener } from '../rule-api.js';
+import { FindingCollector } from './findings.js';
+
+export interface EngineSource {
+  /** Display name, used in every finding. */
+  readonly file: string;
+  readonly format: InputFormat;
+  /** The file's own dialect (a `-- locklint: dialect=` directive). */
+  readonly dialect?: Dialect;
+  /**
+   * An array (SQL files: small, so the schema can be learned from all of them before any rule
+   * runs) or a stream (logs: schema learned as it is seen).
+   */
+  readonly events: readonly InputEvent[] | AsyncIterable<InputEvent>;
+}
+
+export interface EngineOptions {
+  readonly rules: readonly Rule[];
+  /** Severity per rule or diagnostic id; absent means the default. */
+  readonly severities?: ReadonlyMap<string, SeverityOrOff>;
+  /** Used where neither the file nor the log says. */
+  readonly dialect: Dialect;
+  /** DDL-only inputs (`--schema`). */
+  readonly schemaSources?: readonly EngineSource[];
+  /** Fingerprints of statements whose findings are ignored (config `ignore`, for logs). */
+  readonly ignoredFingerprints?: ReadonlySet<string>;
+}
+
+/** Formats whose logs cannot show where transactions begin (Django before 4.2). */
+const CLIENT_LOGS_WITHOUT_BOUNDARIES: ReadonlySet<InputFormat> = new Set(['django']);
+
+export async function lintSources(sources: readonly EngineSource[], options: EngineOptions): Promise<LintResult> {
+  await initParsers();
+  const parser = new StatementParser();
+  const catalog = new SchemaCatalog();
+  const collector = new FindingCollector(options.severities, options.ignoredFingerprints);
+  let statements = 0;
+
+  for (const source of options.schemaSources ?? []) {
+    for await (const event of source.events) {
+      if (event.kind !== 'statement') continue;
+      const statement = parser.parse(event.text, event.origin, source.dialect ?? options.dialect);
+      if (statement.ddl) catalog.apply(statement.ddl, statement.dialect);
+      else if (statement.kind === 'unparsed') collector.parseError(statement);
+    }
+  }
+
+  const activeRules = options.rules.filter((rule) => collector.severityOf(rule.id, rule.severity) !== 'off');
+  const preparsed = new Map<EngineSource, Statement[]>();
+  // SQL files: learn every file's DDL first, so file order does not decide what the schema is.
+  for (const source of sources) {
+    if (!Array.isArray(source.events)) continue;
+    const parsed: Statement[] = [];
+    for (const event of source.events as readonly InputEvent[]) {
+      if (event.kind !== 'statement') continue;
+      const statement = parser.parse(event.text, event.origin, source.dialect ?? options.dialect);
+      if (statement.ddl) catalog.apply(statement.ddl, statement.dialect);
+      parsed.push(statement);
+    }
+    preparsed.set(source, parsed);
+  }
+
+  for (const source of sources) {
+    const run = new SourceRun(source, options, activeRules, catalog, collector);
+    const parsed = preparsed.get(source);
+    let next = 0;
+    for await (const event of source.events) {
+      if (event.kind === 'statement') {
+        const statement = parsed ? parsed[next++]! : parser.parse(event.text, event.origin, run.dialect);
+        if (!parsed && statement.ddl) catalog.apply(statement.ddl, statement.dialect);
+        statements++;
+        run.statement(statement);
+      } else run.event(event);
+    }
+    run.finish();
+  }
+
+  const findings = collector.sorted(sources.map((source) => source.file));
+  return {
+    findings,
+    summary: {
+      filesLinted: sources.length,
+      statements,
+      errors: findings.filter((f) => f.severity === 'error').length,
+      warnings: findings.filter((f) => f.severity === 'warning').length,
+      infos: findings.filter((f) => f.severity === 'info').length,
+    },
+  };
+}
+
+interface SessionState {
+  readonly key: string;
+  readonly dialect: Dialect;
+  readonly tracker: TransactionTracker;
+  readonly listeners: SessionListener[];
+  readonly contexts: Map<Rule, RuleContext<string>>;
+  readonly serverErrors: { code?: string; message: string; line: number }[];
+}
+
+/** Kept per session as evidence for findings; older errors are dropped. */
+const SERVER_ERRORS_KEPT = 32;
+
+/** One input's sessions, from its first event to its end. */
+class SourceRun {
+  dialect: Dialect;
+  private readonly sessions = new Map<string, SessionState>();
+  private readonly boundariesKnown: boolean;
+
+  constructor(
+    private readonly source: EngineSource,
+    options: EngineOptions,
+    private readonly rules: readonly Rule[],
+    private readonly catalog: SchemaCatalog,
+    private readonly collector: FindingCollector,
+  ) {
+    this.dialect = source.dialect ?? options.dialect;
+    this.boundariesKnown = !CLIENT_LOGS_WITHOUT_BOUNDARIES.has(source.format);
+  }
+
+  statement(statement: Statement): void {
+    if (statement.kind === 'unparsed') this.collector.parseError(statement);
+    const session = this.session(statement.origin.session);
+    const { position, completed } = session.tracker.push(statement);
+    for (const listener of session.listeners) listener.statement(statement, position);
+    this.checkTransactions(session, completed);
+  }
+
+  event(event: Exclude<InputEvent, { kind: 'statement' }>): void {
+    switch (event.kind) {
+      case 'dialect':
+        // The file's own directive wins over what a log header suggests.
+        if (!this.source.dialect) this.dialect = event.dialect;
+        return;
+      case 'session-end':
+        this.endSession(this.keyOf(event.session), 'disconnect');
+        return;
+      case 'server-error': {
+        const errors = this.session(event.session).serverErrors;
+        errors.push({ ...(event.code === undefined ? {} : { code: event.code }), message: event.message, line: event.origin.line });
+        if (errors.length > SERVER_ERRORS_KEPT) errors.shift();
+        return;
+      }
+      case 'notice':
+        this.collector.notice(event);
+        return;
+    }
+  }
+
+  finish(): void {
+    for (const key of [...this.sessions.keys()]) this.endSession(key, 'unfinished');
+  }
+
+  private keyOf(session: string | null): string {
+    return session ?? this.source.file;
+  }
+
+  private session(sessionId: string | null): SessionState {
+    const key = this.keyOf(sessionId);
+    const existing = this.sessions.get(key);
+    if (existing) return existing;
+    const dialect = this.dialect;
+    const state: SessionState = {
+      key,
+      dialect,
+      tracker: new TransactionTracker(key, dialect, { boundariesKnown: this.boundariesKnown }),
+      listeners: [],
+      contexts: new Map(),
+      serverErrors: [],
+    };
+    for (const rule of this.rules) {
+      if (!rule.dialects.includes(dialect)) continue;
+      const context = this.collector.context(rule, state, this.catalog, !this.boundariesKnown);
+      state.contexts.set(rule, context);
+      if (rule.scope === 'session') state.listeners.push(rule.create(context));
+    }
+    this.sessions.set(key, state);
+    return state;
+  }
+
+  private endSession(key: string, reason: 'disconnect' | 'unfinished'): void {
+    const session = this.sessions.get(key);
+    if (!session) return;
+    this.checkTransactions(session, session.tracker.finish(reason));
+    for (const listener of session.listeners) listener.end?.();
+    this.sessions.delete(key);
+  }
+
+  private checkTransactions(session: SessionState, transactions: readonly Transaction[]): void {
+    if (transactions.length === 0) return;
+    for (const [rule, context] of session.contexts) {
+      if (rule.scope !== 'transaction') continue;
+      for (const transaction of transactions) rule.check(transaction, context);
+    }
+  }
+}
