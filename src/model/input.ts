@@ -44,7 +44,7 @@ export interface ServerErrorEvent {
 export interface InputNoticeEvent {
   readonly kind: 'notice';
   readonly origin: Origin;
-  readonly code: 'unrecognised-lines' | 'approximate-order' | 'truncated' | 'binary' | 'failed-statement' | 'no-transaction-boundaries';
+  readonly code: 'unrecognised-lines' | 'approximate-order' | 'truncated' | 'binary' | 'failed-statement' | 'no-transaction-boundaries' | 'bad-directive';
   readonly severity: 'warning' | 'info';
   readonly message: string;
 }
