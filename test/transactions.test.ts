@@ -608,6 +608,17 @@ describe('savepoints', () => {
 
 describe('foreign_key_checks', () => {
   for (const dialect of MYSQL_FAMILY) {
+    it(`${dialect}: a dump's saved value restores the setting (SET FOREIGN_KEY_CHECKS=@OLD_FOREIGN_KEY_CHECKS)`, () => {
+      const s = script(dialect);
+      const tracker = new TransactionTracker('s1', dialect);
+      track(tracker, [s.set(['@old_foreign_key_checks', '@@FOREIGN_KEY_CHECKS'], ['foreign_key_checks', '0'])]);
+      assert.equal(tracker.foreignKeyChecks, false);
+      track(tracker, [s.set(['foreign_key_checks', '@OLD_FOREIGN_KEY_CHECKS'])]);
+      assert.equal(tracker.foreignKeyChecks, true);
+      track(tracker, [s.set(['foreign_key_checks', '@never_saved'])]);
+      assert.equal(tracker.foreignKeyChecks, true, 'an unknown variable leaves the setting as it was');
+    });
+
     it(`${dialect}: is a session setting recorded per statement and carried across transactions`, () => {
       const s = script(dialect);
       const tracker = new TransactionTracker('s1', dialect);

@@ -88,6 +88,12 @@ export class TransactionTracker {
   private assuming: boolean;
   private autocommitOn = true;
   private foreignKeyChecksOn = true;
+  /**
+   * User variables holding a saved setting, as dumps write them:
+   * `SET @OLD_FOREIGN_KEY_CHECKS=@@FOREIGN_KEY_CHECKS, FOREIGN_KEY_CHECKS=0` ... later
+   * `SET FOREIGN_KEY_CHECKS=@OLD_FOREIGN_KEY_CHECKS` restores it.
+   */
+  private readonly savedSettings = new Map<string, boolean>();
   /** MySQL: tables are held by LOCK TABLES (not by FLUSH TABLES WITH READ LOCK). */
   private tablesLocked = false;
 
@@ -299,8 +305,14 @@ export class TransactionTracker {
   private applySettings(statement: Statement, completed: Transaction[]): void {
     if (!this.mySqlFamily) return;
     for (const setting of statement.settings ?? []) {
+      if (setting.name.startsWith('@')) {
+        const saved = this.currentSetting(setting.value);
+        if (saved === null) this.savedSettings.delete(setting.name);
+        else this.savedSettings.set(setting.name, saved);
+        continue;
+      }
       if (setting.name === 'autocommit') {
-        const on = settingIsOn(setting);
+        const on = this.settingValue(setting);
         if (on === null) continue;
         // "If autocommit is 0 and you change it to 1, MySQL performs an automatic COMMIT of any
         // open transaction." https://dev.mysql.com/doc/refman/8.0/en/server-system-variables.html#sysvar_autocommit
@@ -309,10 +321,25 @@ export class TransactionTracker {
       } else if (setting.name === 'foreign_key_checks') {
         // Not transactional: it stays in force across COMMITs until set again.
         // https://dev.mysql.com/doc/refman/8.0/en/server-system-variables.html#sysvar_foreign_key_checks
-        const on = settingIsOn(setting);
+        const on = this.settingValue(setting);
         if (on !== null) this.foreignKeyChecksOn = on;
       }
     }
+  }
+
+  /** A boolean setting's new value: a literal, or a user variable that saved one. */
+  private settingValue(setting: SessionSetting): boolean | null {
+    const value = setting.value.trim().toLowerCase();
+    if (value.startsWith('@') && !value.startsWith('@@')) return this.savedSettings.get(value) ?? null;
+    return settingIsOn(setting);
+  }
+
+  /** `@@foreign_key_checks` / `@@session.autocommit`: the value in force now. */
+  private currentSetting(expression: string): boolean | null {
+    const name = expression.trim().toLowerCase().replace(/^@@(session\.|local\.)?/, '');
+    if (name === 'foreign_key_checks') return this.foreignKeyChecksOn;
+    if (name === 'autocommit') return this.autocommitOn;
+    return null;
   }
 
   /**

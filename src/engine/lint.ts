@@ -1,6 +1,6 @@
 /**
  * Orchestration: events -> statements -> sessions and transactions -> rules -> findings.
- * Pure: no file system, no console, no process. Logs stream through; memory holds only the
+ * Pure: no file system, console or process access. Logs stream through; memory holds only the
  * open sessions (their open transaction and each session rule's small state).
  */
 import { SchemaCatalog } from '../analyze/catalog.js';
