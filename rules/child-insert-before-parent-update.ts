@@ -40,7 +40,7 @@ export default defineRule({
   scope: 'transaction',
   messages: {
     deadlock:
-      '{parentOp} of {parent} row {row} after inserting a {child} row that references it in the same transaction: two transactions doing this for the same {parent} row deadlock ({error})',
+      '{parentOp} of {parent} row {row} after inserting a row into {child} that references it, in the same transaction: two transactions doing this for the same {parent} row deadlock ({error})',
   },
   check(transaction, ctx) {
     // With autocommit each statement commits and releases its locks: no lock is held across statements.
@@ -75,7 +75,7 @@ export default defineRule({
             ...(transaction.opener ? [{ at: transaction.opener, message: 'the transaction starts here' }] : []),
           ],
           lockEdges: lockEdges(ctx.dialect, child, statement, parent, row, hazard.fkLock, parentLock),
-          fix: fixText(ctx.dialect, statement, parent, row, parentLock),
+          fix: fixText(ctx.dialect, statement, parent, rowPredicate(hazard.fk, hazard.match), parentLock),
           confidence: evidence.length > 0 ? 'high' : confidence,
           notes: notes(ctx.dialect, hazard, transaction.mode === 'assumed', evidence),
         });
@@ -165,6 +165,12 @@ function rowDescription(fk: ResolvedForeignKey, match: RowMatch): string {
   return match.kind === 'same' ? `${column}=${match.value}` : `(${column} = the inserted ${fk.columns.join(', ')})`;
 }
 
+/** The parent row as SQL, for the fix: `id = 42`. */
+function rowPredicate(fk: ResolvedForeignKey, match: RowMatch): string {
+  const column = fk.refColumns[0] ?? 'id';
+  return `${column} = ${match.kind === 'same' ? match.value : '?'}`;
+}
+
 function describeParentOperation(statement: Statement, lock: RowLock): string {
   if (statement.kind === 'select') return `SELECT ... ${lock.mode.startsWith('FOR') ? lock.mode : 'FOR UPDATE'}`;
   return statement.kind.toUpperCase();
@@ -190,8 +196,8 @@ function lockEdges(
   ];
 }
 
-function fixText(dialect: Dialect, statement: Statement, parent: string, row: string, parentLock: RowLock): string {
-  const lockFirst = `lock the ${parent} row first: run the ${statement.kind === 'select' ? 'locking SELECT' : statement.kind.toUpperCase()} on ${parent} (or SELECT ... FROM ${parent} WHERE ${row} FOR ${isMySqlFamily(dialect) ? 'UPDATE' : 'NO KEY UPDATE'}) before inserting the child row, so concurrent transactions queue on the parent instead of each holding a shared lock the other must wait for`;
+function fixText(dialect: Dialect, statement: Statement, parent: string, rowSql: string, parentLock: RowLock): string {
+  const lockFirst = `lock the ${parent} row first: run the ${statement.kind === 'select' ? 'locking SELECT' : statement.kind.toUpperCase()} on ${parent} (or SELECT ... FROM ${parent} WHERE ${rowSql} FOR ${isMySqlFamily(dialect) ? 'UPDATE' : 'NO KEY UPDATE'}) before inserting the child row, so concurrent transactions queue on the parent instead of each holding a shared lock the other must wait for`;
   if (isMySqlFamily(dialect)) return `Update or ${lockFirst}. (${MANUAL.innodbLocksSet})`;
   if (statement.kind === 'select' && parentLock.mode === 'FOR UPDATE') {
     return `Use SELECT ... FOR NO KEY UPDATE instead of FOR UPDATE unless you change ${parent}'s key: it does not conflict with the foreign-key check's FOR KEY SHARE. Otherwise ${lockFirst}. (${MANUAL.pgRowLocks})`;
