@@ -10,7 +10,7 @@ import { lintSources, type EngineSource } from './engine/lint.js';
 import { UsageError } from './errors.js';
 import { detectFormat } from './input/detect.js';
 import { isGzip, looksBinary, readHead } from './input/lines.js';
-import { logReaderFor, readLogEvents } from './input/logs/index.js';
+import { logReaderFor, readLogEventBatches } from './input/logs/index.js';
 import { expandPaths } from './input/paths.js';
 import { readSqlText } from './input/sql-file.js';
 import type { Dialect } from './model/dialect.js';
@@ -104,7 +104,7 @@ async function openSource(path: string, displayName: string, options: LintOption
   return {
     file: displayName,
     format,
-    events: readLogEvents(
+    events: readLogEventBatches(
       reader,
       { path, displayName },
       { ...(options.logLinePrefix ? { logLinePrefix: options.logLinePrefix } : {}), ...(options.dialect ? { dialect: options.dialect } : {}) },
@@ -123,7 +123,7 @@ async function openStdin(options: LintOptions): Promise<EngineSource> {
   return {
     file: STDIN_NAME,
     format,
-    events: readLogEvents(logReaderFor(format)!, { displayName: STDIN_NAME, stream: Readable.from([Buffer.from(text)]) }, {
+    events: readLogEventBatches(logReaderFor(format)!, { displayName: STDIN_NAME, stream: Readable.from([Buffer.from(text)]) }, {
       ...(options.logLinePrefix ? { logLinePrefix: options.logLinePrefix } : {}),
       ...(options.dialect ? { dialect: options.dialect } : {}),
     }),

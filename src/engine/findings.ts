@@ -4,7 +4,7 @@ import type { Dialect } from '../model/dialect.js';
 import type { Finding, RelatedLocation, Severity, SeverityOrOff } from '../model/finding.js';
 import type { InputNoticeEvent } from '../model/input.js';
 import type { Statement } from '../model/statement.js';
-import { formatMessage, type ReportInput, type Rule, type RuleContext } from '../rule-api.js';
+import { confidenceRank, formatMessage, type ReportInput, type Rule, type RuleContext } from '../rule-api.js';
 import { DIAGNOSTICS, DIAGNOSTICS_DOCS_URL, diagnosticForNotice } from './diagnostics.js';
 
 interface SessionFacts {
@@ -15,8 +15,17 @@ interface SessionFacts {
 
 const DIAGNOSTIC_SEVERITY = new Map(DIAGNOSTICS.map((d) => [d.id, d.severity]));
 
+/** Distinct sessions counted per grouped finding; past this the count says "at least". */
+const SESSIONS_COUNTED = 10_000;
+
+interface Group {
+  finding: Finding;
+  occurrences: number;
+  readonly sessions: Set<string>;
+}
+
 export class FindingCollector {
-  private readonly findings = new Map<string, Finding>();
+  private readonly findings = new Map<string, Group>();
 
   constructor(
     private readonly severities: ReadonlyMap<string, SeverityOrOff> = new Map(),
@@ -27,7 +36,12 @@ export class FindingCollector {
     return this.severities.get(id) ?? fallback;
   }
 
-  context(rule: Rule, session: SessionFacts, schema: SchemaView, boundariesAssumed: boolean): RuleContext<string> {
+  /**
+   * `groupByShape`: for logs, a finding whose anchoring statement has the same fingerprint as an
+   * earlier one of the same rule is the same code path running again: it is counted into the
+   * first finding (occurrences, sessions) instead of being reported once per run.
+   */
+  context(rule: Rule, session: SessionFacts, schema: SchemaView, boundariesAssumed: boolean, groupByShape: boolean): RuleContext<string> {
     const severity = this.severityOf(rule.id, rule.severity);
     return {
       dialect: session.dialect,
@@ -36,21 +50,27 @@ export class FindingCollector {
       boundariesAssumed,
       serverErrors: () => session.serverErrors,
       report: (input) => {
-        if (severity !== 'off') this.add(this.fromReport(rule, severity, input));
+        if (severity !== 'off') this.add(this.fromReport(rule, severity, input), groupByShape);
       },
     };
   }
 
-  parseError(statement: Statement): void {
+  parseError(statement: Statement, groupByShape = false): void {
     const error = statement.parseError;
     const location = error ?? statement.origin;
-    this.addDiagnostic('parse-error', `Could not parse this statement, so it is left out of the analysis: ${error?.message ?? 'unknown error'}`, {
-      file: statement.origin.file,
-      line: location.line,
-      column: location.column,
-      session: statement.origin.session,
-      ...(statement.origin.time === undefined ? {} : { time: statement.origin.time }),
-    });
+    this.addDiagnostic(
+      'parse-error',
+      `Could not parse this statement, so it is left out of the analysis: ${error?.message ?? 'unknown error'}`,
+      {
+        file: statement.origin.file,
+        line: location.line,
+        column: location.column,
+        session: statement.origin.session,
+        ...(statement.origin.time === undefined ? {} : { time: statement.origin.time }),
+      },
+      undefined,
+      groupByShape ? statement.fingerprint : undefined,
+    );
   }
 
   notice(notice: InputNoticeEvent): void {
@@ -61,7 +81,12 @@ export class FindingCollector {
   /** Findings in input order, then line, column and rule. */
   sorted(fileOrder: readonly string[]): Finding[] {
     const rank = new Map(fileOrder.map((file, index) => [file, index]));
-    return [...this.findings.values()].sort(
+    const findings = [...this.findings.values()].map((group): Finding =>
+      group.occurrences === 1
+        ? group.finding
+        : { ...group.finding, occurrences: group.occurrences, sessionsAffected: group.sessions.size },
+    );
+    return findings.sort(
       (a, b) =>
         (rank.get(a.file) ?? -1) - (rank.get(b.file) ?? -1) ||
         a.line - b.line ||
@@ -75,6 +100,7 @@ export class FindingCollector {
     message: string,
     at: { file: string; line: number; column: number; session: string | null; time?: string },
     noticeSeverity?: Severity,
+    fingerprint?: string,
   ): void {
     const severity = this.severityOf(id, noticeSeverity ?? DIAGNOSTIC_SEVERITY.get(id) ?? 'warning');
     if (severity === 'off') return;
@@ -92,7 +118,8 @@ export class FindingCollector {
       confidence: 'high',
       notes: [],
       docsUrl: DIAGNOSTICS_DOCS_URL,
-    });
+      ...(fingerprint === undefined ? {} : { statementFingerprint: fingerprint }),
+    }, fingerprint !== undefined);
   }
 
   private fromReport(rule: Rule, severity: Severity, input: ReportInput<string>): Finding {
@@ -126,9 +153,21 @@ export class FindingCollector {
     };
   }
 
-  private add(finding: Finding): void {
+  private add(finding: Finding, groupByShape = false): void {
     if (finding.statementFingerprint && this.ignoredFingerprints.has(finding.statementFingerprint)) return;
-    const key = `${finding.ruleId}\0${finding.file}\0${finding.line}\0${finding.column}\0${finding.session ?? ''}`;
-    if (!this.findings.has(key)) this.findings.set(key, finding);
+    const key =
+      groupByShape && finding.statementFingerprint
+        ? `${finding.ruleId}\0${finding.file}\0${finding.statementFingerprint}`
+        : `${finding.ruleId}\0${finding.file}\0${finding.line}\0${finding.column}\0${finding.session ?? ''}`;
+    const group = this.findings.get(key);
+    if (!group) {
+      this.findings.set(key, { finding, occurrences: 1, sessions: new Set(finding.session === null ? [] : [finding.session]) });
+      return;
+    }
+    if (finding.line === group.finding.line && finding.session === group.finding.session) return;
+    group.occurrences++;
+    if (finding.session !== null && group.sessions.size < SESSIONS_COUNTED) group.sessions.add(finding.session);
+    // Keep the most confident occurrence as the one shown (a later one may carry server evidence).
+    if (confidenceRank(finding.confidence) > confidenceRank(group.finding.confidence)) group.finding = finding;
   }
 }

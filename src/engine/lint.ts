@@ -22,9 +22,9 @@ export interface EngineSource {
   readonly dialect?: Dialect;
   /**
    * An array (SQL files: small, so the schema can be learned from all of them before any rule
-   * runs) or a stream (logs: schema learned as it is seen).
+   * runs) or a stream of batches (logs: schema learned as it is seen).
    */
-  readonly events: readonly InputEvent[] | AsyncIterable<InputEvent>;
+  readonly events: readonly InputEvent[] | AsyncIterable<readonly InputEvent[]>;
 }
 
 export interface EngineOptions {
@@ -50,7 +50,7 @@ export async function lintSources(sources: readonly EngineSource[], options: Eng
   let statements = 0;
 
   for (const source of options.schemaSources ?? []) {
-    for await (const event of source.events) {
+    for await (const event of eventsOf(source)) {
       if (event.kind !== 'statement') continue;
       const statement = parser.parse(event.text, event.origin, source.dialect ?? options.dialect);
       if (statement.ddl) catalog.apply(statement.ddl, statement.dialect);
@@ -76,14 +76,26 @@ export async function lintSources(sources: readonly EngineSource[], options: Eng
   for (const source of sources) {
     const run = new SourceRun(source, options, activeRules, catalog, collector);
     const parsed = preparsed.get(source);
-    let next = 0;
-    for await (const event of source.events) {
-      if (event.kind === 'statement') {
-        const statement = parsed ? parsed[next++]! : parser.parse(event.text, event.origin, run.dialect);
-        if (!parsed && statement.ddl) catalog.apply(statement.ddl, statement.dialect);
-        statements++;
-        run.statement(statement);
-      } else run.event(event);
+    if (parsed) {
+      let next = 0;
+      for (const event of source.events as readonly InputEvent[]) {
+        if (event.kind === 'statement') run.statement(parsed[next++]!);
+        else run.event(event);
+      }
+      statements += parsed.length;
+    } else {
+      for await (const batch of source.events as AsyncIterable<readonly InputEvent[]>) {
+        for (const event of batch) {
+          if (event.kind !== 'statement') {
+            run.event(event);
+            continue;
+          }
+          const statement = parser.parse(event.text, event.origin, run.dialect);
+          if (statement.ddl) catalog.apply(statement.ddl, statement.dialect);
+          statements++;
+          run.statement(statement);
+        }
+      }
     }
     run.finish();
   }
@@ -99,6 +111,11 @@ export async function lintSources(sources: readonly EngineSource[], options: Eng
       infos: findings.filter((f) => f.severity === 'info').length,
     },
   };
+}
+
+async function* eventsOf(source: EngineSource): AsyncGenerator<InputEvent> {
+  if (Array.isArray(source.events)) yield* source.events as readonly InputEvent[];
+  else for await (const batch of source.events as AsyncIterable<readonly InputEvent[]>) yield* batch;
 }
 
 interface SessionState {
@@ -118,6 +135,8 @@ class SourceRun {
   dialect: Dialect;
   private readonly sessions = new Map<string, SessionState>();
   private readonly boundariesKnown: boolean;
+  /** Logs repeat the same code path thousands of times: their findings are grouped by statement shape. */
+  private readonly isLog: boolean;
 
   constructor(
     private readonly source: EngineSource,
@@ -128,10 +147,11 @@ class SourceRun {
   ) {
     this.dialect = source.dialect ?? options.dialect;
     this.boundariesKnown = !CLIENT_LOGS_WITHOUT_BOUNDARIES.has(source.format);
+    this.isLog = source.format !== 'sql';
   }
 
   statement(statement: Statement): void {
-    if (statement.kind === 'unparsed') this.collector.parseError(statement);
+    if (statement.kind === 'unparsed') this.collector.parseError(statement, this.isLog);
     const session = this.session(statement.origin.session);
     const { position, completed } = session.tracker.push(statement);
     for (const listener of session.listeners) listener.statement(statement, position);
@@ -182,7 +202,7 @@ class SourceRun {
     };
     for (const rule of this.rules) {
       if (!rule.dialects.includes(dialect)) continue;
-      const context = this.collector.context(rule, state, this.catalog, !this.boundariesKnown);
+      const context = this.collector.context(rule, state, this.catalog, !this.boundariesKnown, this.isLog);
       state.contexts.set(rule, context);
       if (rule.scope === 'session') state.listeners.push(rule.create(context));
     }

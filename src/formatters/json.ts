@@ -27,5 +27,7 @@ function toJson(finding: Finding): Record<string, unknown> {
     related: finding.related.map((r) => ({ file: r.file, line: r.line, column: r.column, session: r.session, time: r.time ?? null, message: r.message })),
     docsUrl: finding.docsUrl,
     statementFingerprint: finding.statementFingerprint ?? null,
+    occurrences: finding.occurrences ?? 1,
+    sessionsAffected: finding.sessionsAffected ?? (finding.session === null ? 0 : 1),
   };
 }

@@ -27,6 +27,9 @@ function findingLines(f: Finding, c: ChalkInstance): string[] {
   const session = f.session === null ? '' : c.dim(` session ${f.session}${f.time ? ` @ ${f.time}` : ''}`);
   const lines = [`  ${c.dim(where.padEnd(7))} ${severityLabel(f.severity, c)}  ${f.message}  ${c.dim(f.ruleId)}${session}`];
   const indent = '           ';
+  if (f.occurrences && f.occurrences > 1) {
+    lines.push(`${indent}${c.bold(`seen ${f.occurrences.toLocaleString('en-US')} times`)} in ${f.sessionsAffected ?? 0} session${f.sessionsAffected === 1 ? '' : 's'} (the first occurrence is shown)`);
+  }
   if (f.lockEdges.length > 0) {
     lines.push(`${indent}${c.bold('lock edges')}`);
     for (const edge of f.lockEdges) lines.push(`${indent}  ${edge}`);

@@ -38,6 +38,12 @@ export interface Finding {
   readonly docsUrl: string;
   /** Normalised text of the anchoring statement (fingerprint), for baselines and suppressions. */
   readonly statementFingerprint?: string;
+  /**
+   * Logs only: how many times this rule fired on a statement of this shape in this input (the
+   * finding shown is the first, or the most confident, occurrence), and in how many sessions.
+   */
+  readonly occurrences?: number;
+  readonly sessionsAffected?: number;
 }
 
 export interface LintSummary {

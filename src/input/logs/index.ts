@@ -23,5 +23,5 @@ export function logReaderFor(format: InputFormat): LogReader | undefined {
   return LOG_READERS.find((reader) => reader.format === format);
 }
 
-export { readLogEvents } from './read.js';
+export { readLogEventBatches, readLogEvents } from './read.js';
 export type { LogReader, LogReaderOptions } from './types.js';

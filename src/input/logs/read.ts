@@ -12,12 +12,26 @@ export interface LogSource {
   readonly stream?: Readable;
 }
 
+/** One event at a time: convenient for tests and small inputs. */
 export async function* readLogEvents(
   reader: LogReader,
   source: LogSource,
   options: LogReaderOptions = {},
   onProgress?: (rawBytesRead: number) => void,
 ): AsyncGenerator<InputEvent> {
+  for await (const batch of readLogEventBatches(reader, source, options, onProgress)) yield* batch;
+}
+
+/**
+ * Events in batches (one per chunk of lines): the engine's path, so a multi-GB log costs one
+ * await per chunk rather than one per statement.
+ */
+export async function* readLogEventBatches(
+  reader: LogReader,
+  source: LogSource,
+  options: LogReaderOptions = {},
+  onProgress?: (rawBytesRead: number) => void,
+): AsyncGenerator<readonly InputEvent[]> {
   let pending: InputEvent[] = [];
   const parser = reader.create({ file: source.displayName, options, emit: (event) => pending.push(event) });
   let bytes: (() => number) | undefined;
@@ -37,7 +51,7 @@ export async function* readLogEvents(
       if (pending.length > 0) {
         const out = pending;
         pending = [];
-        yield* out;
+        yield out;
       }
       if (onProgress && bytes) onProgress(bytes());
     }
@@ -55,5 +69,5 @@ export async function* readLogEvents(
       message: `reading stopped at line ${lineNumber}: ${failure.message}; findings cover the lines before it`,
     });
   }
-  yield* pending;
+  if (pending.length > 0) yield pending;
 }
