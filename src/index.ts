@@ -91,8 +91,12 @@ async function openSource(path: string, displayName: string, options: LintOption
   } catch (error) {
     throw new UsageError(`cannot read ${displayName}: ${describeIoError(error)}`);
   }
-  if (looksBinary(head)) return binarySource(displayName);
-  const format = options.inputFormat ?? detectFormat(displayName, head.toString('utf8'));
+  const utf16 = utf16Encoding(head);
+  if (!utf16 && looksBinary(head)) return binarySource(displayName);
+  const format = options.inputFormat ?? detectFormat(displayName, utf16 ? decode(head) : head.toString('utf8'));
+  if (utf16 && format !== 'sql') {
+    throw new UsageError(`${displayName} is UTF-16 text: locklint reads logs as UTF-8; convert it first (iconv -f UTF-16 -t UTF-8)`);
+  }
   if (!format) {
     throw new UsageError(
       `cannot tell what kind of input ${displayName} is (not SQL, and no known log format matched its first lines); name it with --input-format`,
@@ -115,8 +119,13 @@ async function openSource(path: string, displayName: string, options: LintOption
 
 async function openStdin(options: LintOptions): Promise<EngineSource> {
   const bytes = await (options.stdin ?? readProcessStdin)();
-  const text = decode(bytes);
-  if (looksBinary(bytes)) return binarySource(STDIN_NAME);
+  let text: string;
+  try {
+    text = decode(bytes);
+  } catch (error) {
+    throw new UsageError(`cannot read standard input: ${describeIoError(error)}`);
+  }
+  if (!utf16Encoding(bytes) && looksBinary(bytes)) return binarySource(STDIN_NAME);
   const format = options.inputFormat ?? detectFormat(STDIN_NAME, text.slice(0, 64 * 1024)) ?? 'sql';
   if (format === 'sql') return sqlSource(text, STDIN_NAME, options.dialect);
   const { Readable } = await import('node:stream');
@@ -160,8 +169,19 @@ async function readWholeText(path: string, displayName: string): Promise<string>
   }
 }
 
+/** UTF-8 (a BOM is stripped later), or UTF-16 with a BOM as Windows tools export SQL; gzip transparent. */
 function decode(bytes: Buffer): string {
-  return (isGzip(bytes) ? gunzipSync(bytes) : bytes).toString('utf8');
+  const plain = isGzip(bytes) ? gunzipSync(bytes) : bytes;
+  const utf16 = utf16Encoding(plain);
+  if (utf16 === 'utf16le') return plain.subarray(2).toString('utf16le');
+  if (utf16 === 'utf16be') return Buffer.from(plain.subarray(2)).swap16().toString('utf16le');
+  return plain.toString('utf8');
+}
+
+function utf16Encoding(bytes: Buffer): 'utf16le' | 'utf16be' | undefined {
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf16le';
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff && bytes.length % 2 === 0) return 'utf16be';
+  return undefined;
 }
 
 function describeIoError(error: unknown): string {

@@ -181,6 +181,13 @@ describe('output', () => {
     assert.match(out.stdout, /^<stdin>:5:1: error/m);
   });
 
+  test('a UTF-16 SQL file with a BOM (as Windows tools export) is read, not called binary', () => {
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(HAZARD, 'utf16le')]);
+    const out = run([write('windows.sql', utf16), '--format', 'compact']);
+    assert.equal(out.code, 1, out.stdout + out.stderr);
+    assert.match(out.stdout, /windows\.sql:5:1: error/);
+  });
+
   test('a binary file is reported, not crashed on', () => {
     const out = run([write('blob.sql', Buffer.from([0x53, 0x00, 0x01, 0x02, 0xff]))]);
     assert.equal(out.code, 0, out.stderr);
