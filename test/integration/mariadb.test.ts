@@ -1,0 +1,342 @@
+/**
+ * locklint's two founding rules, proven on a real MariaDB (InnoDB) server: each case drives two
+ * sessions in an exact interleaving, checks what the server did (deadlock 1213, duplicate key
+ * 1062, or nothing), then lints the general query log of that very run and checks locklint's
+ * verdict names the same session and statement.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createConnection, type Connection, type QueryError } from 'mysql2/promise';
+import { startMariaDb, type MariaDbServer, type Unavailable } from '../support/servers.js';
+import {
+  CHILD_INSERT_RULE,
+  SELECT_IDS_RULE,
+  assertAnchoredOnlyAt,
+  assertFlagged,
+  assertNotFlagged,
+  expectBlocked,
+  expectError,
+  expectOneDeadlockVictim,
+  findStatementLine,
+  pendingStatement,
+  runCase,
+  skipUnlessAvailable,
+  verdict,
+  type Driver,
+  type Outcome,
+  type Session,
+} from './scenarios.js';
+
+const DEADLOCK = '1213'; // ER_LOCK_DEADLOCK
+const DUPLICATE_KEY = '1062'; // ER_DUP_ENTRY
+
+async function runOn(connection: Connection, sql: string): Promise<Outcome> {
+  try {
+    const [result] = await connection.query(sql);
+    if (Array.isArray(result)) return { ok: true, rowCount: result.length, rows: result as Record<string, unknown>[] };
+    return { ok: true, rowCount: (result as { affectedRows: number }).affectedRows, rows: [] };
+  } catch (error) {
+    const failure = error as QueryError;
+    return { ok: false, code: failure.errno !== undefined ? String(failure.errno) : failure.code, message: failure.message };
+  }
+}
+
+async function mariaDbDriver(server: MariaDbServer): Promise<Driver & { close(): Promise<void> }> {
+  // The monitor watches lock waits; sql_log_off keeps its polling out of the general log.
+  const monitor = await createConnection({ socketPath: server.socketPath, user: server.user });
+  await monitor.query('SET SESSION sql_log_off = 1');
+
+  return {
+    dialect: 'mariadb',
+    workDir: server.tempDir,
+    log: server.log,
+    async createNamespace(name) {
+      await monitor.query(`CREATE DATABASE ${name}`);
+    },
+    async connect(label, database) {
+      const connection = await createConnection({ socketPath: server.socketPath, user: server.user, database });
+      const idQuery = 'SELECT CONNECTION_ID() AS id';
+      const [rows] = await connection.query(idQuery);
+      let inFlight = 0;
+      const session: Session = {
+        label,
+        id: String((rows as Array<{ id: number }>)[0]!.id),
+        idQuery,
+        async exec(sql) {
+          const outcome = await session.attempt(sql);
+          if (!outcome.ok) throw new Error(`session ${label} (${session.id}): "${sql}" failed: ${outcome.code} ${outcome.message}`);
+          return outcome;
+        },
+        async attempt(sql) {
+          inFlight++;
+          try {
+            return await runOn(connection, sql);
+          } finally {
+            inFlight--;
+          }
+        },
+        start(sql) {
+          return pendingStatement(session, sql, session.attempt(sql));
+        },
+        async close() {
+          // COM_QUIT (logged as "Quit") unless a statement is stuck: then just drop the socket.
+          if (inFlight > 0) connection.destroy();
+          else await connection.end();
+        },
+      };
+      return session;
+    },
+    // INNODB_TRX is served from a buffer refreshed only when it was last read more than 0.1 s
+    // ago, so polling faster would keep reading a stale one forever.
+    // https://dev.mysql.com/doc/refman/8.0/en/innodb-information-schema-internal-data.html
+    lockPollIntervalMs: 120,
+    async isWaitingForLock(sessionId) {
+      const [rows] = await monitor.query('SELECT trx_state FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = ?', [Number(sessionId)]);
+      return (rows as Array<{ trx_state: string }>).some((row) => row.trx_state === 'LOCK WAIT');
+    },
+    async sessionsGone(sessionIds) {
+      const [rows] = await monitor.query('SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE ID IN (?)', [sessionIds.map(Number)]);
+      return Number((rows as Array<{ n: number }>)[0]!.n) === 0;
+    },
+    async close() {
+      await monitor.end();
+    },
+  };
+}
+
+// Parent `author`, child `book` with a plain foreign key (InnoDB checks it with a shared
+// record lock on the parent row: https://dev.mysql.com/doc/refman/8.0/en/innodb-locks-set.html
+// "If a FOREIGN KEY constraint is defined on a table, any insert, update, or delete that
+// requires the constraint condition to be checked sets shared record-level locks").
+const AUTHOR_BOOK_SCHEMA = [
+  'CREATE TABLE author (id INT PRIMARY KEY, name VARCHAR(100) NOT NULL, country VARCHAR(100)) ENGINE=InnoDB',
+  'CREATE TABLE book (id INT AUTO_INCREMENT PRIMARY KEY, author_id INT NOT NULL, title VARCHAR(200) NOT NULL, CONSTRAINT book_author_fk FOREIGN KEY (author_id) REFERENCES author (id)) ENGINE=InnoDB',
+  "INSERT INTO author (id, name, country) VALUES (1, 'Stephen King', 'US')",
+];
+
+// `item` rows are replaced per owner (delete, then re-insert) under UNIQUE (owner_id, code).
+const OWNER_ITEM_SCHEMA = [
+  'CREATE TABLE owner (id INT PRIMARY KEY, name VARCHAR(100) NOT NULL) ENGINE=InnoDB',
+  'CREATE TABLE item (id INT AUTO_INCREMENT PRIMARY KEY, owner_id INT NOT NULL, code VARCHAR(20) NOT NULL, UNIQUE KEY item_owner_code (owner_id, code), CONSTRAINT item_owner_fk FOREIGN KEY (owner_id) REFERENCES owner (id)) ENGINE=InnoDB',
+  "INSERT INTO owner (id, name) VALUES (1, 'owner 1')",
+  "INSERT INTO item (owner_id, code) VALUES (1, 'a'), (1, 'b')",
+];
+
+const INSERT_BOOK_A = "INSERT INTO book (title, author_id) VALUES ('Carrie', 1)";
+const INSERT_BOOK_B = "INSERT INTO book (title, author_id) VALUES ('Misery', 1)";
+const UPDATE_AUTHOR_A = "UPDATE author SET country = 'USA' WHERE id = 1";
+const UPDATE_AUTHOR_B = "UPDATE author SET country = 'United States' WHERE id = 1";
+const LOCK_AUTHOR = 'SELECT id, country FROM author WHERE id = 1 FOR UPDATE';
+
+const SELECT_ITEM_IDS = 'SELECT id FROM item WHERE owner_id = 1';
+const DELETE_ITEMS_BY_OWNER = 'DELETE FROM item WHERE owner_id = 1';
+const INSERT_ITEMS = "INSERT INTO item (owner_id, code) VALUES (1, 'a'), (1, 'b')";
+
+describe('MariaDB: lock hazards on a real server, judged by locklint from the general query log', () => {
+  let server: MariaDbServer | Unavailable | undefined;
+  let driver: (Driver & { close(): Promise<void> }) | undefined;
+  let startedInMs = 0;
+
+  before(async () => {
+    const started = Date.now();
+    server = await startMariaDb();
+    startedInMs = Date.now() - started;
+    if (!('skip' in server)) driver = await mariaDbDriver(server);
+  });
+
+  after(async () => {
+    await driver?.close();
+    if (server && !('skip' in server)) await server.stop();
+  });
+
+  it('starts a private server with the general log on', (t) => {
+    const running = skipUnlessAvailable(t, server);
+    if (!running) return;
+    t.diagnostic(`MariaDB ${running.version}, pid ${running.pid}, ready in ${startedInMs} ms`);
+    assert.match(running.version, /MariaDB/);
+  });
+
+  // Two transactions insert a child of author 1 (each takes a shared lock on author 1 for the
+  // FK check), then both update author 1: each X lock request waits for the other's S lock.
+  it('child INSERT then parent UPDATE in two transactions: deadlock 1213, flagged', async (t) => {
+    if (!skipUnlessAvailable(t, server) || !driver) return;
+    const active = driver;
+    const run = await runCase(active, 'child_then_parent_update', AUTHOR_BOOK_SCHEMA, ['A', 'B'], async ({ A, B }) => {
+      await A!.exec('START TRANSACTION');
+      await A!.exec(INSERT_BOOK_A);
+      await B!.exec('START TRANSACTION');
+      await B!.exec(INSERT_BOOK_B);
+      const updateA = A!.start(UPDATE_AUTHOR_A);
+      await expectBlocked(active, updateA, "A's X lock on author 1 waits for B's FK-check S lock");
+      const updateB = B!.start(UPDATE_AUTHOR_B);
+      const { victim, survivor } = await expectOneDeadlockVictim(updateA, updateB, DEADLOCK);
+      await victim.session.exec('ROLLBACK');
+      await survivor.session.exec('COMMIT');
+      return { victim, survivor };
+    });
+    const { victim, survivor } = run.result;
+    t.diagnostic(`deadlock victim: session ${victim.session.label} (thread ${victim.session.id}), ${DEADLOCK} on "${victim.sql}"`);
+    const victimUpdate = findStatementLine('mariadb', run.logText, victim.session, victim.sql);
+    const survivorUpdate = findStatementLine('mariadb', run.logText, survivor.session, survivor.sql);
+
+    await verdict(t, `flags the victim's parent UPDATE`, async (lint) => {
+      const result = await lint({ paths: [run.logFile], dialect: 'mariadb' });
+      const both = [{ session: victim.session, at: victimUpdate }, { session: survivor.session, at: survivorUpdate }];
+      // The general log records no errors, so locklint cannot tell the victim from the survivor:
+      // both ran the hazard, and a finding counting both names the victim as well.
+      assertFlagged(result, CHILD_INSERT_RULE, both[0]!, run.logFile, both);
+      assertAnchoredOnlyAt(result, CHILD_INSERT_RULE, both, run.logFile);
+    });
+  });
+
+  // Fixed form: update (X-lock) the parent first; the second transaction simply waits its turn.
+  it('parent UPDATE before the child INSERT: no error, not flagged', async (t) => {
+    if (!skipUnlessAvailable(t, server) || !driver) return;
+    const active = driver;
+    const run = await runCase(active, 'parent_update_first', AUTHOR_BOOK_SCHEMA, ['A', 'B'], async ({ A, B }) => {
+      await A!.exec('START TRANSACTION');
+      await A!.exec(UPDATE_AUTHOR_A);
+      await B!.exec('START TRANSACTION');
+      const updateB = B!.start(UPDATE_AUTHOR_B);
+      await expectBlocked(active, updateB, "B's X lock on author 1 waits for A's");
+      await A!.exec(INSERT_BOOK_A);
+      await A!.exec('COMMIT');
+      const outcome = await updateB.done;
+      assert.ok(outcome.ok, `session B (${B!.id}): "${UPDATE_AUTHOR_B}" should succeed once A commits`);
+      await B!.exec(INSERT_BOOK_B);
+      await B!.exec('COMMIT');
+    });
+    await verdict(t, 'no finding', async (lint) => {
+      const result = await lint({ paths: [run.logFile], dialect: 'mariadb' });
+      assertNotFlagged(result, [CHILD_INSERT_RULE, SELECT_IDS_RULE], run.logFile);
+    });
+  });
+
+  // Autocommit: each statement is its own transaction and releases its locks at once
+  // (https://mariadb.com/kb/en/start-transaction/#autocommit), so nothing is held across statements.
+  it('same statements with autocommit on: no error, not flagged', async (t) => {
+    if (!skipUnlessAvailable(t, server) || !driver) return;
+    const run = await runCase(driver, 'autocommit', AUTHOR_BOOK_SCHEMA, ['A', 'B'], async ({ A, B }) => {
+      await A!.exec(INSERT_BOOK_A);
+      await B!.exec(INSERT_BOOK_B);
+      await A!.exec(UPDATE_AUTHOR_A);
+      await B!.exec(UPDATE_AUTHOR_B);
+    });
+    await verdict(t, 'no finding', async (lint) => {
+      const result = await lint({ paths: [run.logFile], dialect: 'mariadb' });
+      assertNotFlagged(result, [CHILD_INSERT_RULE, SELECT_IDS_RULE], run.logFile);
+    });
+  });
+
+  // SELECT ... FOR UPDATE wants the same X lock an UPDATE would: same deadlock.
+  it('child INSERT then SELECT ... FOR UPDATE on the parent: deadlock 1213, flagged', async (t) => {
+    if (!skipUnlessAvailable(t, server) || !driver) return;
+    const active = driver;
+    const run = await runCase(active, 'child_then_parent_for_update', AUTHOR_BOOK_SCHEMA, ['A', 'B'], async ({ A, B }) => {
+      await A!.exec('START TRANSACTION');
+      await A!.exec(INSERT_BOOK_A);
+      await B!.exec('START TRANSACTION');
+      await B!.exec(INSERT_BOOK_B);
+      const lockA = A!.start(LOCK_AUTHOR);
+      await expectBlocked(active, lockA, "A's FOR UPDATE waits for B's FK-check S lock");
+      const lockB = B!.start(LOCK_AUTHOR);
+      const { victim, survivor } = await expectOneDeadlockVictim(lockA, lockB, DEADLOCK);
+      await victim.session.exec('ROLLBACK');
+      await survivor.session.exec('COMMIT');
+      return { victim, survivor };
+    });
+    const { victim, survivor } = run.result;
+    t.diagnostic(`deadlock victim: session ${victim.session.label} (thread ${victim.session.id}), ${DEADLOCK} on "${victim.sql}"`);
+    const victimLock = findStatementLine('mariadb', run.logText, victim.session, LOCK_AUTHOR);
+    const survivorLock = findStatementLine('mariadb', run.logText, survivor.session, LOCK_AUTHOR);
+
+    await verdict(t, "flags the victim's locking SELECT", async (lint) => {
+      const result = await lint({ paths: [run.logFile], dialect: 'mariadb' });
+      const both = [{ session: victim.session, at: victimLock }, { session: survivor.session, at: survivorLock }];
+      assertFlagged(result, CHILD_INSERT_RULE, both[0]!, run.logFile, both);
+      assertAnchoredOnlyAt(result, CHILD_INSERT_RULE, both, run.logFile);
+    });
+  });
+
+  // Two requests replace owner 1's items the way Django's QuerySet.delete() + bulk_create() do
+  // by default (no ATOMIC_REQUESTS): the collector's SELECT of ids runs in autocommit, the
+  // DELETE ... IN and the INSERT each in their own atomic block, which on MySQL/MariaDB Django
+  // opens with `SET autocommit=0` and closes with COMMIT/ROLLBACK and `SET autocommit=1`.
+  // Request 2 reads ids [1, 2] before request 1 replaces them, so its DELETE ... IN (1, 2)
+  // deletes nothing and its INSERT collides with request 1's new rows: 1062.
+  it('SELECT ids, DELETE ... IN (ids), INSERT under a unique key, two requests: 1062, flagged', async (t) => {
+    if (!skipUnlessAvailable(t, server) || !driver) return;
+    const run = await runCase(driver, 'select_ids_then_delete_in', OWNER_ITEM_SCHEMA, ['request1', 'request2'], async ({ request1, request2 }) => {
+      const first = request1!;
+      const second = request2!;
+      const idsSeenByFirst = (await first.exec(SELECT_ITEM_IDS)).rows.map((row) => Number(row.id));
+      const idsSeenBySecond = (await second.exec(SELECT_ITEM_IDS)).rows.map((row) => Number(row.id));
+      assert.deepEqual(idsSeenBySecond, idsSeenByFirst);
+
+      const deleteFirst = `DELETE FROM item WHERE id IN (${idsSeenByFirst.join(', ')})`;
+      await first.exec('SET autocommit=0');
+      await first.exec(deleteFirst);
+      await first.exec('COMMIT');
+      await first.exec('SET autocommit=1');
+      await first.exec('SET autocommit=0');
+      await first.exec(INSERT_ITEMS);
+      await first.exec('COMMIT');
+      await first.exec('SET autocommit=1');
+
+      const deleteSecond = `DELETE FROM item WHERE id IN (${idsSeenBySecond.join(', ')})`;
+      await second.exec('SET autocommit=0');
+      const deleted = await second.exec(deleteSecond);
+      assert.equal(deleted.rowCount, 0, `request 2 (${second.id}): "${deleteSecond}" should find its ids already gone`);
+      await second.exec('COMMIT');
+      await second.exec('SET autocommit=1');
+      await second.exec('SET autocommit=0');
+      const insert = await second.attempt(INSERT_ITEMS);
+      expectError(insert, DUPLICATE_KEY, `request 2 (${second.id}): "${INSERT_ITEMS}"`);
+      await second.exec('ROLLBACK');
+      await second.exec('SET autocommit=1');
+      return { deleteFirst, deleteSecond };
+    });
+    const { request1: first, request2: second } = run.sessions;
+    t.diagnostic(`duplicate key: request 2 (thread ${second!.id}) ${DUPLICATE_KEY} on "${INSERT_ITEMS}"`);
+    const secondDelete = findStatementLine('mariadb', run.logText, second!, run.result.deleteSecond);
+    const firstDelete = findStatementLine('mariadb', run.logText, first!, run.result.deleteFirst);
+
+    await verdict(t, "flags the failing request's DELETE ... IN", async (lint) => {
+      const result = await lint({ paths: [run.logFile], dialect: 'mariadb' });
+      const both = [{ session: second!, at: secondDelete }, { session: first!, at: firstDelete }];
+      // No error in the general log tells the failing request apart: a finding counting both names it too.
+      assertFlagged(result, SELECT_IDS_RULE, both[0]!, run.logFile, both);
+      assertAnchoredOnlyAt(result, SELECT_IDS_RULE, both, run.logFile);
+    });
+  });
+
+  // Fixed form: one DELETE by the predicate and the INSERT in one transaction. InnoDB's DELETE
+  // is a locking read: it waits for request 1's locks, then reads the latest committed rows
+  // (not its snapshot), so it deletes request 1's new rows and the INSERT succeeds.
+  // https://mariadb.com/kb/en/innodb-lock-modes/ ; https://dev.mysql.com/doc/refman/8.0/en/innodb-consistent-read.html
+  it('DELETE by the predicate inside a transaction, then INSERT: no error, not flagged', async (t) => {
+    if (!skipUnlessAvailable(t, server) || !driver) return;
+    const active = driver;
+    const run = await runCase(active, 'delete_by_predicate', OWNER_ITEM_SCHEMA, ['request1', 'request2'], async ({ request1, request2 }) => {
+      const first = request1!;
+      const second = request2!;
+      await first.exec('SET autocommit=0');
+      await first.exec(DELETE_ITEMS_BY_OWNER);
+      await first.exec(INSERT_ITEMS);
+      await second.exec('SET autocommit=0');
+      const deleteSecond = second.start(DELETE_ITEMS_BY_OWNER);
+      await expectBlocked(active, deleteSecond, "request 2's DELETE waits for request 1's row locks");
+      await first.exec('COMMIT');
+      await first.exec('SET autocommit=1');
+      const deleted = await deleteSecond.done;
+      assert.ok(deleted.ok && deleted.rowCount === 2, `request 2 (${second.id}): "${DELETE_ITEMS_BY_OWNER}" should delete request 1's 2 committed rows, got ${JSON.stringify(deleted)}`);
+      await second.exec(INSERT_ITEMS);
+      await second.exec('COMMIT');
+      await second.exec('SET autocommit=1');
+    });
+    await verdict(t, 'no finding', async (lint) => {
+      const result = await lint({ paths: [run.logFile], dialect: 'mariadb' });
+      assertNotFlagged(result, [SELECT_IDS_RULE, CHILD_INSERT_RULE], run.logFile);
+    });
+  });
+});
