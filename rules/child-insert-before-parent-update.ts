@@ -59,7 +59,8 @@ export default defineRule({
         const hazard = findHazard(childInserts, statement, parent, parentLock, ctx.dialect, ctx.schema);
         if (!hazard) continue;
         const confidence = lowerConfidence(hazard.confidence, transaction.mode === 'assumed' ? 1 : 0);
-        const evidence = ctx.serverErrors().filter((error) => error.code !== undefined && DEADLOCK_CODES.has(error.code));
+        const firstLine = transaction.opener?.origin.line ?? hazard.insert.statement.origin.line;
+        const evidence = ctx.serverErrors().filter((error) => error.code !== undefined && DEADLOCK_CODES.has(error.code) && error.line >= firstLine);
         const row = rowDescription(hazard.fk, hazard.match);
         const child = hazard.insert.statement;
         const parentOp = describeParentOperation(statement, parentLock);
@@ -77,7 +78,8 @@ export default defineRule({
           lockEdges: lockEdges(ctx.dialect, child, statement, parent, row, hazard.fkLock, parentLock),
           fix: fixText(ctx.dialect, statement, parent, rowPredicate(hazard.fk, hazard.match), parentLock),
           confidence: evidence.length > 0 ? 'high' : confidence,
-          notes: notes(ctx.dialect, hazard, transaction.mode === 'assumed', evidence),
+          notes: notes(ctx.dialect, hazard, transaction.mode === 'assumed'),
+          evidence: evidence.map((error) => `the server logged a deadlock (${error.code}) in this session at line ${error.line}: ${error.message}`),
         });
         break;
       }
@@ -208,12 +210,7 @@ function fixText(dialect: Dialect, statement: Statement, parent: string, rowSql:
   return `Lock the parent first: ${lockFirst}. (${MANUAL.pgRowLocks})`;
 }
 
-function notes(
-  dialect: Dialect,
-  hazard: Hazard,
-  assumedTransaction: boolean,
-  evidence: readonly { code?: string; line: number }[],
-): string[] {
+function notes(dialect: Dialect, hazard: Hazard, assumedTransaction: boolean): string[] {
   const out: string[] = [];
   if (hazard.fk.inferred) {
     out.push(
@@ -225,6 +222,5 @@ function notes(
   }
   if (hazard.match.kind === 'unknown') out.push('the parent row could not be matched to the inserted value (placeholders or a filter on other columns); if they are the same row, this deadlocks');
   if (assumedTransaction) out.push('the log shows no transaction boundaries: these statements were assumed to run in one transaction');
-  for (const error of evidence) out.push(`the server logged deadlock error ${error.code} in this session (line ${error.line})`);
   return out;
 }

@@ -41,7 +41,13 @@ interface Pending {
   readonly table: string;
   deletes: number;
   age: number;
+  /** The INSERT into the same table that followed: reported once the next statement shows whether it failed. */
+  insert?: Statement;
+  insertPosition?: StatementPosition;
 }
+
+/** Duplicate key: MySQL/MariaDB 1062, MariaDB 11.6+ snapshot isolation 1020, PostgreSQL 23505. */
+const DUPLICATE_KEY_CODES = new Set(['1062', '1020', '23505']);
 
 export default defineRule({
   id: 'select-ids-then-delete-in',
@@ -59,11 +65,15 @@ export default defineRule({
     /** The transaction in which an exclusive lock serialises concurrent runs of this code. */
     let serialisedTransaction: number | undefined;
 
-    function report(item: Pending, insert?: Statement, insertPosition?: StatementPosition): void {
-      const { select, firstDelete, table } = item;
+    function report(item: Pending): void {
+      const { select, firstDelete, table, insert, insertPosition } = item;
+      const evidence = ctx
+        .serverErrors()
+        .filter((error) => error.code !== undefined && DUPLICATE_KEY_CODES.has(error.code) && error.line >= firstDelete.origin.line)
+        .map((error) => `the server logged a duplicate key (${error.code}) in this session at line ${error.line}: ${error.message}`);
       const uniqueKey = insert ? confirmingUniqueKey(ctx.schema, table, select.statement, insert) : undefined;
       let confidence: Confidence = 'medium';
-      if (uniqueKey || DJANGO_DELETE.test(firstDelete.text)) confidence = 'high';
+      if (uniqueKey || evidence.length > 0 || DJANGO_DELETE.test(firstDelete.text)) confidence = 'high';
       const separateTransactions = insertPosition !== undefined && insertPosition.transactionIndex !== item.deletePosition.transactionIndex;
       const filter = describeFilter(select.statement);
       const notes = [
@@ -83,6 +93,7 @@ export default defineRule({
         fix: fixText(ctx.dialect, table, select.statement, separateTransactions),
         confidence,
         notes,
+        evidence,
       });
     }
 
@@ -122,9 +133,13 @@ export default defineRule({
       statement(statement, position) {
         for (let i = pending.length - 1; i >= 0; i--) {
           const item = pending[i]!;
-          if (statement.kind === 'insert' && statement.table === item.table && statement !== item.firstDelete) {
+          if (item.insert) {
+            // A log records a statement's error right after it: by now it has been seen.
             pending.splice(i, 1);
-            report(item, statement, position);
+            report(item);
+          } else if (statement.kind === 'insert' && statement.table === item.table) {
+            item.insert = statement;
+            item.insertPosition = position;
           } else if (++item.age > INSERT_LOOKAHEAD) {
             pending.splice(i, 1);
             report(item);

@@ -18,6 +18,12 @@ export const DOCS_BASE_URL = 'https://github.com/locklint/locklint/blob/main/rul
 export type RuleScope = 'transaction' | 'session';
 
 /** Where a statement stands in its session when a session-scope rule sees it. */
+export interface ServerErrorRecord {
+  readonly code?: string;
+  readonly message: string;
+  readonly line: number;
+}
+
 export interface StatementPosition {
   /** Ordinal of the transaction within the session; autocommit statements each get their own. */
   readonly transactionIndex: number;
@@ -40,6 +46,8 @@ export interface ReportInput<MessageId extends string> {
   readonly fix?: string;
   readonly confidence?: Confidence;
   readonly notes?: readonly string[];
+  /** Server errors logged in this session that show the hazard happened. */
+  readonly evidence?: readonly string[];
 }
 
 export interface RuleContext<MessageId extends string> {
@@ -50,7 +58,7 @@ export interface RuleContext<MessageId extends string> {
   /** True when the input cannot show transaction boundaries (client logs before Django 4.2). */
   readonly boundariesAssumed: boolean;
   /** Errors the server logged in this session so far ("deadlock detected", 1062...). */
-  serverErrors(): readonly { code?: string; message: string; line: number }[];
+  serverErrors(): readonly ServerErrorRecord[];
   report(input: ReportInput<MessageId>): void;
 }
 

@@ -22,6 +22,8 @@ export const DIAGNOSTICS: readonly DiagnosticInfo[] = [
   { id: 'failed-statement', severity: 'warning', description: 'The client logged a statement that failed without its text.' },
   { id: 'no-transaction-boundaries', severity: 'info', description: 'The log cannot show transaction boundaries; statements of a session are assumed to be one transaction.' },
   { id: 'bad-directive', severity: 'warning', description: 'A `-- locklint:` directive locklint does not understand.' },
+  { id: 'invalid-suppression', severity: 'error', description: 'A `-- locklint-disable...` comment that names no rule or an unknown one.' },
+  { id: 'unused-suppression', severity: 'warning', description: 'A `-- locklint-disable...` comment that suppresses nothing.' },
 ];
 
 const NOTICE_DIAGNOSTIC: Readonly<Record<string, string>> = {

@@ -24,6 +24,10 @@ interface Group {
   readonly sessions: Set<string>;
 }
 
+function showRank(finding: Finding): number {
+  return (finding.evidence?.length ? 10 : 0) + confidenceRank(finding.confidence);
+}
+
 export class FindingCollector {
   private readonly findings = new Map<string, Group>();
 
@@ -71,6 +75,15 @@ export class FindingCollector {
       undefined,
       groupByShape ? statement.fingerprint : undefined,
     );
+  }
+
+  /** Keeps only the findings `keep` accepts (suppressions). */
+  retain(keep: (finding: Finding) => boolean): void {
+    for (const [key, group] of this.findings) if (!keep(group.finding)) this.findings.delete(key);
+  }
+
+  diagnostic(id: string, message: string, at: { file: string; line: number; column: number; session: string | null }, severity: Severity): void {
+    this.addDiagnostic(id, message, at, severity);
   }
 
   notice(notice: InputNoticeEvent): void {
@@ -148,6 +161,7 @@ export class FindingCollector {
       ...(input.fix === undefined ? {} : { fix: input.fix }),
       confidence: input.confidence ?? 'high',
       notes: input.notes ?? [],
+      ...(input.evidence && input.evidence.length > 0 ? { evidence: input.evidence } : {}),
       docsUrl: rule.docsUrl,
       statementFingerprint: input.at.fingerprint,
     };
@@ -167,7 +181,7 @@ export class FindingCollector {
     if (finding.line === group.finding.line && finding.session === group.finding.session) return;
     group.occurrences++;
     if (finding.session !== null && group.sessions.size < SESSIONS_COUNTED) group.sessions.add(finding.session);
-    // Keep the most confident occurrence as the one shown (a later one may carry server evidence).
-    if (confidenceRank(finding.confidence) > confidenceRank(group.finding.confidence)) group.finding = finding;
+    // Show the occurrence the server's own log confirms, else the most confident one.
+    if (showRank(finding) > showRank(group.finding)) group.finding = finding;
   }
 }

@@ -12,7 +12,9 @@ import type { Statement } from '../model/statement.js';
 import type { Transaction } from '../model/transaction.js';
 import { initParsers, StatementParser } from '../parse/index.js';
 import type { Rule, RuleContext, SessionListener } from '../rule-api.js';
+import { DIAGNOSTICS } from './diagnostics.js';
 import { FindingCollector } from './findings.js';
+import { FileSuppressions, type SuppressionComment } from './suppressions.js';
 
 export interface EngineSource {
   /** Display name, used in every finding. */
@@ -25,6 +27,8 @@ export interface EngineSource {
    * runs) or a stream of batches (logs: schema learned as it is seen).
    */
   readonly events: readonly InputEvent[] | AsyncIterable<readonly InputEvent[]>;
+  /** SQL files: their comments, where `-- locklint-disable...` suppressions live. */
+  readonly comments?: readonly SuppressionComment[];
 }
 
 export interface EngineOptions {
@@ -100,6 +104,7 @@ export async function lintSources(sources: readonly EngineSource[], options: Eng
     run.finish();
   }
 
+  applySuppressions(sources, preparsed, options, collector);
   const findings = collector.sorted(sources.map((source) => source.file));
   return {
     findings,
@@ -111,6 +116,31 @@ export async function lintSources(sources: readonly EngineSource[], options: Eng
       infos: findings.filter((f) => f.severity === 'info').length,
     },
   };
+}
+
+function applySuppressions(
+  sources: readonly EngineSource[],
+  preparsed: ReadonlyMap<EngineSource, Statement[]>,
+  options: EngineOptions,
+  collector: FindingCollector,
+): void {
+  const knownRules = new Set([...options.rules.map((rule) => rule.id), ...DIAGNOSTICS.map((d) => d.id)]);
+  const defaults = new Map([...options.rules, ...DIAGNOSTICS].map((r) => [r.id, r.severity] as const));
+  const isRuleOn = (id: string): boolean => collector.severityOf(id, defaults.get(id) ?? 'warning') !== 'off';
+  const byFile = new Map<string, FileSuppressions>();
+  for (const source of sources) {
+    const comments = source.comments?.filter((comment) => comment.text.trimStart().startsWith('locklint-'));
+    if (!comments || comments.length === 0) continue;
+    const statementLines = (preparsed.get(source) ?? []).map((statement) => statement.origin.line);
+    byFile.set(source.file, new FileSuppressions(comments, statementLines, knownRules));
+  }
+  if (byFile.size === 0) return;
+  collector.retain((finding) => byFile.get(finding.file)?.keep(finding) ?? true);
+  for (const [file, suppressions] of byFile) {
+    for (const problem of [...suppressions.problems, ...suppressions.unused(isRuleOn)]) {
+      collector.diagnostic(problem.ruleId, problem.message, { file, line: problem.line, column: problem.column, session: null }, problem.severity);
+    }
+  }
 }
 
 async function* eventsOf(source: EngineSource): AsyncGenerator<InputEvent> {

@@ -24,6 +24,7 @@ function toJson(finding: Finding): Record<string, unknown> {
     lockEdges: finding.lockEdges,
     fix: finding.fix ?? null,
     notes: finding.notes,
+    evidence: finding.evidence ?? [],
     related: finding.related.map((r) => ({ file: r.file, line: r.line, column: r.column, session: r.session, time: r.time ?? null, message: r.message })),
     docsUrl: finding.docsUrl,
     statementFingerprint: finding.statementFingerprint ?? null,

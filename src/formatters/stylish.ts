@@ -38,6 +38,7 @@ function findingLines(f: Finding, c: ChalkInstance): string[] {
     const at = related.file === f.file ? `line ${related.line}` : `${related.file}:${related.line}`;
     lines.push(`${indent}${c.dim('related')} ${at}: ${related.message}`);
   }
+  for (const item of f.evidence ?? []) lines.push(`${indent}${c.red('evidence')} ${item}`);
   if (f.fix) lines.push(`${indent}${c.green('fix')} ${f.fix}`);
   if (f.confidence !== 'high' || f.notes.length > 0) {
     lines.push(`${indent}${c.dim(`confidence ${f.confidence}`)}`);

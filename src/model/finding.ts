@@ -35,6 +35,8 @@ export interface Finding {
   readonly confidence: Confidence;
   /** Caveats that lower confidence, e.g. "foreign key inferred from the column name author_id". */
   readonly notes: readonly string[];
+  /** What the server itself logged that shows the hazard happened (a 1213 deadlock, a 23505). */
+  readonly evidence?: readonly string[];
   readonly docsUrl: string;
   /** Normalised text of the anchoring statement (fingerprint), for baselines and suppressions. */
   readonly statementFingerprint?: string;
