@@ -142,7 +142,13 @@ async function openStdin(options: LintOptions): Promise<EngineSource> {
 function sqlSource(text: string, displayName: string, dialect: Dialect | undefined): EngineSource {
   const content = readSqlText(text, displayName, dialect ? { dialect } : undefined);
   const events: InputEvent[] = [...content.notices, ...content.statements];
-  return { file: displayName, format: 'sql', ...(content.directives.dialect ? { dialect: content.directives.dialect } : {}), events };
+  return {
+    file: displayName,
+    format: 'sql',
+    ...(content.directives.dialect ? { dialect: content.directives.dialect } : {}),
+    events,
+    comments: content.comments,
+  };
 }
 
 function binarySource(displayName: string): EngineSource {
