@@ -33,7 +33,7 @@ const OTHER = new Set([
   'flush', 'kill', 'optimize', 'repair', 'check', 'checksum', 'reset', 'discard', 'listen', 'notify', 'unlisten',
   'prepare', 'execute', 'deallocate', 'declare', 'fetch', 'close', 'move', 'copy', 'cluster', 'reindex',
   'checkpoint', 'refresh', 'xa', 'purge', 'change', 'install', 'uninstall', 'help', 'binlog', 'cache', 'import',
-  'get', 'signal', 'resignal', 'pragma', 'attach', 'detach', 'security', 'reassign', 'import', 'shutdown', 'restart',
+  'get', 'signal', 'resignal', 'pragma', 'attach', 'detach', 'security', 'reassign', 'shutdown', 'restart',
   'clone', 'backup', 'stop', 'source', 'delimiter',
 ]);
 
@@ -209,7 +209,6 @@ function splitTopLevel(tokens: readonly Token[]): Token[][] {
 /** The settings of a SET statement; names lower-case without `@@session.` (`global.` kept as a prefix). */
 export function settingsOf(tokens: readonly Token[], dialect: Dialect, text: string): SessionSetting[] {
   const rest = tokens.slice(1).filter((token) => !(token.kind === 'op' && token.text === ';'));
-  const source = text;
   let scope = '';
   if (rest[0] !== undefined && rest[0].kind === 'word' && SCOPES.has(rest[0].text) && rest[1] !== undefined && !(rest[1].kind === 'op')) {
     scope = GLOBAL_SCOPES.has(rest[0].text) ? 'global.' : '';
@@ -218,11 +217,12 @@ export function settingsOf(tokens: readonly Token[], dialect: Dialect, text: str
   const head = rest[0]?.kind === 'word' ? rest[0].text : '';
   // Statement forms that are not `name = value`.
   if (head === 'transaction' || head === 'names' || head === 'charset' || head === 'constraints' || head === 'role') {
-    return [{ name: scope + head, value: settingValue(rest.slice(1), source) }];
+    return [{ name: scope + head, value: settingValue(rest.slice(1), text) }];
   }
-  if (head === 'character' && isWord(rest[1], 'set')) return [{ name: scope + 'character set', value: settingValue(rest.slice(2), source) }];
-  if (head === 'characteristics' && isWord(rest[1], 'as')) return [{ name: 'session characteristics', value: settingValue(rest.slice(2), source) }];
-  if (head === 'session' && isWord(rest[1], 'authorization')) return [{ name: 'session authorization', value: settingValue(rest.slice(2), source) }];
+  if (head === 'character' && isWord(rest[1], 'set')) return [{ name: scope + 'character set', value: settingValue(rest.slice(2), text) }];
+  if (head === 'characteristics' && isWord(rest[1], 'as')) return [{ name: 'session characteristics', value: settingValue(rest.slice(2), text) }];
+  if (head === 'time' && isWord(rest[1], 'zone')) return [{ name: 'timezone', value: settingValue(rest.slice(2), text) }];
+  if (head === 'session' && isWord(rest[1], 'authorization')) return [{ name: 'session authorization', value: settingValue(rest.slice(2), text) }];
 
   // PostgreSQL: one variable, its value may be a comma list (`search_path TO a, b`).
   const assignments = dialect === 'postgresql' ? [rest] : splitTopLevel(rest);
@@ -231,7 +231,7 @@ export function settingsOf(tokens: readonly Token[], dialect: Dialect, text: str
     const operator = assignment.findIndex((token) => (token.kind === 'op' && (token.text === '=' || token.text === ':=')) || isWord(token, 'to'));
     if (operator <= 0) continue;
     const name = settingName(assignment.slice(0, operator), scope);
-    if (name !== '') settings.push({ name, value: settingValue(assignment.slice(operator + 1), source) });
+    if (name !== '') settings.push({ name, value: settingValue(assignment.slice(operator + 1), text) });
   }
   return settings;
 }

@@ -81,7 +81,11 @@ const SPACED_BEFORE_PAREN = new Set([
 /** Words after which NULL / TRUE / FALSE are values (elsewhere: `IS NULL`, `NOT NULL`, a column's `NULL`). */
 const VALUE_KEYWORDS = new Set(['select', 'then', 'else', 'when', 'and', 'or', 'return', 'returning']);
 
-/** The public fingerprint: `{ fingerprint, literals }` (placeholders are not literals). */
+/**
+ * The public fingerprint: `{ fingerprint, literals }` (placeholders are not literals). The
+ * dialect decides what `"x"` is (a MySQL string, elsewhere a name), backslash escapes and `#`
+ * comments; without one the text is read with PostgreSQL's (standard SQL) rules.
+ */
 export function fingerprintSql(text: string, dialect: Dialect = 'postgresql'): { fingerprint: string; literals: LiteralValue[] } {
   const shape = shapeSql(text, dialect);
   const literals: LiteralValue[] = [];

@@ -48,6 +48,18 @@ function rangeVarName(value: unknown): string | null {
   return asString(body['relname']) ?? null;
 }
 
+function containsNode(value: unknown, type: string): boolean {
+  if (Array.isArray(value)) return value.some((item) => containsNode(item, type));
+  const node = asNode(value);
+  if (node === undefined) return false;
+  for (const key in node) {
+    if (key === type) return true;
+    const child = node[key];
+    if (typeof child === 'object' && child !== null && containsNode(child, type)) return true;
+  }
+  return false;
+}
+
 class PgNormalizer {
   constructor(private readonly slotCount: number) {}
 
@@ -104,7 +116,7 @@ class PgNormalizer {
   }
 
   hasColumnsOrSubquery(value: unknown): boolean {
-    return this.columnsIn(value, []).length > 0 || JSON.stringify(value ?? null).includes('"SubLink"');
+    return this.columnsIn(value, []).length > 0 || containsNode(value, 'SubLink');
   }
 
   conjuncts(value: unknown, out: unknown[]): unknown[] {

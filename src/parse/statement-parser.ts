@@ -37,6 +37,7 @@ export interface StatementParserStats {
 }
 
 const DEFAULT_CACHE_SIZE = 10_000;
+const MAX_CACHED_KEY_LENGTH = 256 * 1024;
 
 /** node-sql-parser builds to try, in order, per dialect (design §7: MySQL mode reads MariaDB best). */
 const NODE_SQL_PARSER_CHAIN: Record<Exclude<Dialect, 'postgresql'>, readonly NodeSqlParserDatabase[]> = {
@@ -103,6 +104,8 @@ export class StatementParser {
     }
     this.counters.parsed++;
     const template = dialect === 'postgresql' ? buildWithPg(shape, route) : buildWithNodeSqlParser(shape, route, dialect);
+    // A shape this long is effectively unique; keeping it would only pin memory.
+    if (key.length > MAX_CACHED_KEY_LENGTH) return template;
     this.cache.set(key, template);
     if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
     return template;
