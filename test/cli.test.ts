@@ -1,44 +1,19 @@
 /** The command line as a user meets it: exit codes, messages, formats, config errors. */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { REPO_ROOT } from './support/paths.js';
+import { assertNoStackTrace, HAZARD_SQL as HAZARD, runLocklint, scratchDir } from './support/cli.js';
 
-const BIN = join(REPO_ROOT, 'bin', 'locklint.js');
-const work = mkdtempSync(join(tmpdir(), 'locklint-cli-'));
-after(() => rmSync(work, { recursive: true, force: true }));
-
-const HAZARD = `CREATE TABLE author (id INT PRIMARY KEY, country VARCHAR(10)) ENGINE=InnoDB;
-CREATE TABLE book (id INT PRIMARY KEY, author_id INT, FOREIGN KEY (author_id) REFERENCES author (id)) ENGINE=InnoDB;
-START TRANSACTION;
-INSERT INTO book (id, author_id) VALUES (1, 1);
-UPDATE author SET country = 'NL' WHERE id = 1;
-COMMIT;
-`;
+const scratch = scratchDir('locklint-cli-');
+const work = scratch.dir;
+const write = scratch.write;
+after(scratch.cleanup);
 const CLEAN = 'SELECT 1;\n';
 
-function write(name: string, text: string | Buffer): string {
-  const path = join(work, name);
-  mkdirSync(join(path, '..'), { recursive: true });
-  writeFileSync(path, text);
-  return path;
-}
-
 function run(args: string[], options: { cwd?: string; input?: string; env?: Record<string, string> } = {}) {
-  const result = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: options.cwd ?? work,
-    input: options.input ?? '',
-    encoding: 'utf8',
-    env: { PATH: process.env['PATH'] ?? '', ...options.env },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function assertNoStackTrace(stderr: string): void {
-  assert.doesNotMatch(stderr, /^\s+at .+:\d+:\d+\)?$/m, `stack trace on stderr:\n${stderr}`);
+  return runLocklint(args, { ...options, cwd: options.cwd ?? work });
 }
 
 describe('exit codes', () => {

@@ -27,12 +27,13 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   rules: ['rule-api', 'model'],
   engine: ['model', 'parse', 'analyze', 'rule-api'],
   formatters: ['model'],
+  docs: ['rule-api', 'model'],
   config: ['model', 'errors'],
   index: ['model', 'input', 'parse', 'analyze', 'rule-api', 'engine', 'rules', 'errors', 'config'],
   cli: ['model', 'input', 'engine', 'formatters', 'config', 'index', 'errors'],
 };
 
-const PURE_LAYERS = new Set(['model', 'parse', 'analyze', 'rule-api', 'rules', 'engine', 'formatters']);
+const PURE_LAYERS = new Set(['model', 'parse', 'analyze', 'rule-api', 'rules', 'engine', 'formatters', 'docs']);
 const IMPURE = [/from 'node:fs/, /from 'node:child_process'/, /\bconsole\./, /\bprocess\./];
 
 function sourceFiles(dir: string): string[] {

@@ -5,13 +5,16 @@
 import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
-import { loadConfig, parseSeverity, ruleIdProblem } from '../config/load.js';
+import { join } from 'node:path';
+import { CONFIG_FILE_NAMES, loadConfig, parseSeverity, ruleIdProblem, type LocklintConfig } from '../config/load.js';
 import { DIAGNOSTICS } from '../engine/diagnostics.js';
 import { FORMATTERS, formatterNames } from '../formatters/index.js';
 import { INPUT_FORMATS } from '../input/detect.js';
 import { allRules, lint, UsageError, type LintResult } from '../index.js';
 import { DIALECTS, type Dialect } from '../model/dialect.js';
-import type { SeverityOrOff } from '../model/finding.js';
+import type { Finding, SeverityOrOff } from '../model/finding.js';
+import { applyBaseline, writeBaseline } from './baseline.js';
+import { changedFilesSince } from './changed-files.js';
 import type { InputFormat } from '../model/input.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 
@@ -38,6 +41,11 @@ interface CliOptions {
   maxWarnings?: string;
   outputFile?: string;
   listRules?: boolean;
+  baseline?: string;
+  baselineWrite?: string;
+  since?: string;
+  printConfig?: boolean;
+  init?: boolean;
 }
 
 /** Inputs larger than this get a progress line on a terminal. */
@@ -77,7 +85,12 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('-q, --quiet', 'report errors only')
     .option('--max-warnings <n>', 'exit 1 when there are more than n warnings')
     .option('-o, --output-file <file>', 'write the report to a file instead of standard output')
+    .option('--baseline <file>', 'report only findings not recorded in this baseline file')
+    .option('--baseline-write <file>', 'record the current findings as the baseline and exit 0')
+    .option('--since <git-ref>', 'lint only the SQL files changed since this git ref')
     .option('--list-rules', 'list rules and diagnostics with their default severities')
+    .option('--print-config', 'print the configuration in effect and exit')
+    .option('--init', 'write a starter .locklintrc.json in the current directory')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (text, write) => write(`locklint: ${text.replace(/^error: /, '')}`) })
     .action(async (paths: string[], options: CliOptions) => {
@@ -92,9 +105,21 @@ async function run(paths: string[], options: CliOptions, io: CliIo): Promise<num
     io.stdout(listRules());
     return EXIT_OK;
   }
+  if (options.init) return writeStarterConfig(io);
   const maxWarnings = parseMaxWarnings(options.maxWarnings);
   const config = await loadConfig(io.cwd, knownIds, options.config);
   const rules: Record<string, SeverityOrOff> = { ...config.rules, ...parseRuleFlags(options.rule, knownIds) };
+  if (options.printConfig) {
+    io.stdout(printConfig(config, rules, options));
+    return EXIT_OK;
+  }
+  if (options.since) {
+    paths = changedSqlFiles(options.since, paths, io.cwd);
+    if (paths.length === 0) {
+      io.stderr(`locklint: no SQL files changed since ${options.since}\n`);
+      return EXIT_OK;
+    }
+  }
   const progress = io.stderrIsTTY && !options.quiet && !io.env['CI'] ? progressPrinter(io) : undefined;
   let result: LintResult;
   try {
@@ -114,9 +139,22 @@ async function run(paths: string[], options: CliOptions, io: CliIo): Promise<num
   } finally {
     progress?.clear();
   }
-  const shown = options.quiet ? filterErrors(result) : result;
+  if (options.baselineWrite) {
+    const entries = await writeBaseline(options.baselineWrite, result.findings);
+    io.stderr(`locklint: wrote ${entries} baseline entr${entries === 1 ? 'y' : 'ies'} (${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}) to ${options.baselineWrite}\n`);
+    return EXIT_OK;
+  }
+  if (options.baseline) {
+    const outcome = await applyBaseline(options.baseline, result.findings);
+    if (outcome.stale > 0) {
+      io.stderr(`locklint: ${outcome.stale} baseline entr${outcome.stale === 1 ? 'y no longer occurs' : 'ies no longer occur'} (fixed or moved): refresh it with --baseline-write ${options.baseline}\n`);
+    }
+    result = withFindings(result, outcome.findings);
+  }
+  const shown = options.quiet ? withFindings(result, result.findings.filter((finding) => finding.severity === 'error')) : result;
   const color = options.color && !options.outputFile && !io.env['NO_COLOR'] && io.stdoutIsTTY;
-  const report = FORMATTERS[options.format ?? 'stylish']!(shown, { color });
+  const format = options.format ?? (io.env['GITHUB_ACTIONS'] === 'true' && FORMATTERS['github'] ? 'github' : 'stylish');
+  const report = FORMATTERS[format]!(shown, { color });
   if (options.outputFile) await writeReport(options.outputFile, report);
   else io.stdout(report);
   if (result.summary.errors > 0) return EXIT_FINDINGS;
@@ -151,8 +189,47 @@ function parseMaxWarnings(value: string | undefined): number | undefined {
   return Number(value);
 }
 
-function filterErrors(result: LintResult): LintResult {
-  return { ...result, findings: result.findings.filter((finding) => finding.severity === 'error') };
+/** The result with other findings, its summary counts recomputed. */
+function withFindings(result: LintResult, findings: readonly Finding[]): LintResult {
+  const count = (severity: Finding['severity']): number => findings.filter((finding) => finding.severity === severity).length;
+  return { findings, summary: { ...result.summary, errors: count('error'), warnings: count('warning'), infos: count('info') } };
+}
+
+/** Changed files that are SQL and lie under the given paths (all of the repository for `.`). */
+function changedSqlFiles(ref: string, paths: readonly string[], cwd: string): string[] {
+  const roots = paths.filter((path) => path !== '.' && path !== '-').map((path) => path.replace(/\/+$/, ''));
+  return changedFilesSince(ref, cwd).filter(
+    (file) => /\.sql(\.gz)?$/i.test(file) && (roots.length === 0 || roots.some((root) => file === root || file.startsWith(`${root}/`))),
+  );
+}
+
+function printConfig(config: LocklintConfig, rules: Readonly<Record<string, SeverityOrOff>>, options: CliOptions): string {
+  const effective: Record<string, SeverityOrOff> = {};
+  for (const rule of allRules()) effective[rule.id] = rules[rule.id] ?? rule.severity;
+  for (const diagnostic of DIAGNOSTICS) effective[diagnostic.id] = rules[diagnostic.id] ?? diagnostic.severity;
+  const shown = {
+    configFile: config.path ?? null,
+    dialect: options.dialect ?? config.dialect ?? 'mysql',
+    rules: effective,
+    schema: [...config.schema, ...options.schema],
+    ignore: [...config.ignorePatterns, ...config.ignoreFingerprints],
+  };
+  return JSON.stringify(shown, null, 2) + '\n';
+}
+
+async function writeStarterConfig(io: CliIo): Promise<number> {
+  const path = join(io.cwd, CONFIG_FILE_NAMES[0]);
+  const rules: Record<string, string> = {};
+  for (const rule of allRules()) rules[rule.id] = rule.severity;
+  const starter = { dialect: 'mysql', schema: [], rules, ignore: [] };
+  try {
+    await writeFile(path, JSON.stringify(starter, null, 2) + '\n', { flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError(`${CONFIG_FILE_NAMES[0]} already exists here; edit it, or remove it first`);
+    throw new UsageError(`cannot write ${CONFIG_FILE_NAMES[0]}: ${(error as Error).message}`);
+  }
+  io.stdout(`wrote ${CONFIG_FILE_NAMES[0]}: set "dialect" and "schema" for your project\n`);
+  return EXIT_OK;
 }
 
 function listRules(): string {
