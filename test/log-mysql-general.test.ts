@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -432,4 +433,17 @@ test('fixture select-ids-thread-id-reused: the reused id ends the first session 
     ['statement', 22],
     ['session-end', 24],
   ]);
+});
+
+test('a record holding several statements yields each of them, on its own line', async () => {
+  const log = "251122  3:04:05\t     10 Query\tSTART TRANSACTION; INSERT INTO t VALUES ('a;b');\n\t\t     10 Query\tUPDATE a SET n = 1;\nCOMMIT\n";
+  const texts: string[] = [];
+  const lines: number[] = [];
+  for await (const event of readLogEvents(mysqlGeneralLogReader, { displayName: 'x.log', stream: Readable.from([Buffer.from(log)]) })) {
+    if (event.kind !== 'statement') continue;
+    texts.push(event.text);
+    lines.push(event.origin.line);
+  }
+  assert.deepEqual(texts, ['START TRANSACTION', "INSERT INTO t VALUES ('a;b')", 'UPDATE a SET n = 1', 'COMMIT']);
+  assert.deepEqual(lines, [1, 1, 2, 3]);
 });

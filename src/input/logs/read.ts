@@ -1,6 +1,8 @@
 /** Drives a LogReader over a file or stream, batch by batch, yielding events as they are emitted. */
 import type { Readable } from 'node:stream';
-import type { InputEvent } from '../../model/input.js';
+import type { Dialect } from '../../model/dialect.js';
+import type { InputEvent, StatementEvent } from '../../model/input.js';
+import { splitSql } from '../split-sql.js';
 import { openByteStream, readLineBatches } from '../lines.js';
 import type { LogReader, LogReaderOptions } from './types.js';
 
@@ -33,7 +35,14 @@ export async function* readLogEventBatches(
   onProgress?: (rawBytesRead: number) => void,
 ): AsyncGenerator<readonly InputEvent[]> {
   let pending: InputEvent[] = [];
-  const parser = reader.create({ file: source.displayName, options, emit: (event) => pending.push(event) });
+  const splitDialect: Dialect = options.dialect ?? (reader.format.startsWith('postgres') ? 'postgresql' : 'mysql');
+  const emit = (event: InputEvent): void => {
+    // A record may carry several statements (`BEGIN; UPDATE ...; COMMIT` sent as one query):
+    // each must reach the analysis, not only the first.
+    if (event.kind === 'statement' && event.text.includes(';')) pushStatements(event, splitDialect, pending);
+    else pending.push(event);
+  };
+  const parser = reader.create({ file: source.displayName, options, emit });
   let bytes: (() => number) | undefined;
   let stream: AsyncIterable<Buffer | string>;
   if (source.stream) stream = source.stream;
@@ -70,4 +79,16 @@ export async function* readLogEventBatches(
     });
   }
   if (pending.length > 0) yield pending;
+}
+
+function pushStatements(event: StatementEvent, dialect: Dialect, out: InputEvent[]): void {
+  const parts = splitSql(event.text, { dialect }).statements;
+  if (parts.length <= 1) {
+    out.push(event);
+    return;
+  }
+  for (const part of parts) {
+    const line = event.origin.line + part.line - 1;
+    out.push({ kind: 'statement', text: part.text, origin: { ...event.origin, line, column: part.line === 1 ? event.origin.column : 1 } });
+  }
 }
