@@ -49,6 +49,9 @@ export { UsageError } from './errors.js';
 
 export const STDIN_NAME = '<stdin>';
 
+/** Markers of `SHOW ENGINE INNODB STATUS` output, which users reach for after a deadlock. */
+const INNODB_STATUS = /INNODB MONITOR OUTPUT|LATEST DETECTED DEADLOCK|^-{4,}\nTRANSACTIONS\n-{4,}/m;
+
 export function allRules(): readonly Rule[] {
   return RULES;
 }
@@ -96,6 +99,11 @@ async function openSource(path: string, displayName: string, options: LintOption
   const format = options.inputFormat ?? detectFormat(displayName, utf16 ? decode(head) : head.toString('utf8'));
   if (utf16 && format !== 'sql') {
     throw new UsageError(`${displayName} is UTF-16 text: locklint reads logs as UTF-8; convert it first (iconv -f UTF-16 -t UTF-8)`);
+  }
+  if (!format && INNODB_STATUS.test(head.toString('utf8'))) {
+    throw new UsageError(
+      `${displayName} is SHOW ENGINE INNODB STATUS output, not a query log: it shows a deadlock's last two statements, not the transactions that led to it. Capture a general query log of the workload instead (see docs/capturing-logs.md) and lint that`,
+    );
   }
   if (!format) {
     throw new UsageError(

@@ -21,6 +21,7 @@ export const DIAGNOSTICS: readonly DiagnosticInfo[] = [
   { id: 'truncated-input', severity: 'warning', description: 'The input ends inside a string, comment or record.' },
   { id: 'failed-statement', severity: 'warning', description: 'The client logged a statement that failed without its text.' },
   { id: 'no-transaction-boundaries', severity: 'info', description: 'The log cannot show transaction boundaries; statements of a session are assumed to be one transaction.' },
+  { id: 'unknown-sessions', severity: 'warning', description: 'The log does not say which session ran a statement: all of them are treated as one session.' },
   { id: 'bad-directive', severity: 'warning', description: 'A `-- locklint:` directive locklint does not understand.' },
   { id: 'invalid-suppression', severity: 'error', description: 'A `-- locklint-disable...` comment that names no rule or an unknown one.' },
   { id: 'unused-suppression', severity: 'warning', description: 'A `-- locklint-disable...` comment that suppresses nothing.' },
@@ -33,6 +34,7 @@ const NOTICE_DIAGNOSTIC: Readonly<Record<string, string>> = {
   truncated: 'truncated-input',
   'failed-statement': 'failed-statement',
   'no-transaction-boundaries': 'no-transaction-boundaries',
+  'unknown-sessions': 'unknown-sessions',
 };
 
 export function diagnosticForNotice(code: InputNoticeEvent['code']): string {

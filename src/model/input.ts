@@ -44,7 +44,8 @@ export interface ServerErrorEvent {
 export interface InputNoticeEvent {
   readonly kind: 'notice';
   readonly origin: Origin;
-  readonly code: 'unrecognised-lines' | 'approximate-order' | 'truncated' | 'binary' | 'failed-statement' | 'no-transaction-boundaries' | 'bad-directive';
+  readonly code: 'unrecognised-lines' | 'approximate-order' | 'truncated' | 'binary' | 'failed-statement' | 'no-transaction-boundaries'
+    | 'unknown-sessions' | 'bad-directive';
   readonly severity: 'warning' | 'info';
   readonly message: string;
 }

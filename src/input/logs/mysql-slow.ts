@@ -229,7 +229,7 @@ class SlowLogParser implements LineParser {
         this.unknownSessionNoticeSent = true;
         this.context.emit({
           kind: 'notice',
-          code: 'no-transaction-boundaries',
+          code: 'unknown-sessions',
           severity: 'warning',
           origin: where,
           message:
