@@ -143,6 +143,22 @@ describe('output', () => {
     assert.match(finding.fix, /lock the author row first/);
   });
 
+  test('on GitHub Actions, with no --format, the report is workflow-command annotations', () => {
+    const out = run([write('gh.sql', HAZARD)], { env: { GITHUB_ACTIONS: 'true' } });
+    assert.equal(out.code, 1);
+    assert.match(out.stdout, /^::error file=gh\.sql,line=5,col=1,title=child-insert-before-parent-update::/m);
+    const explicit = run([write('gh2.sql', HAZARD), '-f', 'compact'], { env: { GITHUB_ACTIONS: 'true' } });
+    assert.match(explicit.stdout, /^gh2\.sql:5:1: error/m);
+  });
+
+  test('sarif lists every rule and diagnostic with the tool version', () => {
+    const out = run([write('s.sql', HAZARD), '-f', 'sarif']);
+    const driver = JSON.parse(out.stdout).runs[0].tool.driver;
+    assert.match(driver.version, /^\d+\.\d+\.\d+/);
+    assert.ok(driver.rules.some((rule: { id: string }) => rule.id === 'select-ids-then-delete-in'));
+    assert.ok(driver.rules.some((rule: { id: string }) => rule.id === 'parse-error'));
+  });
+
   test('no colour when piped or with NO_COLOR', () => {
     const piped = run([write('c.sql', HAZARD)]);
     assert.doesNotMatch(piped.stdout, /\x1b\[/);

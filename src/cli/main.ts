@@ -7,8 +7,8 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
 import { join } from 'node:path';
 import { CONFIG_FILE_NAMES, loadConfig, parseSeverity, ruleIdProblem, type LocklintConfig } from '../config/load.js';
-import { DIAGNOSTICS } from '../engine/diagnostics.js';
-import { FORMATTERS, formatterNames } from '../formatters/index.js';
+import { DIAGNOSTICS, DIAGNOSTICS_DOCS_URL } from '../engine/diagnostics.js';
+import { FORMATTERS, formatterNames, type RuleDescriptor } from '../formatters/index.js';
 import { INPUT_FORMATS } from '../input/detect.js';
 import { allRules, lint, UsageError, type LintResult } from '../index.js';
 import { DIALECTS, type Dialect } from '../model/dialect.js';
@@ -154,7 +154,7 @@ async function run(paths: string[], options: CliOptions, io: CliIo): Promise<num
   const shown = options.quiet ? withFindings(result, result.findings.filter((finding) => finding.severity === 'error')) : result;
   const color = options.color && !options.outputFile && !io.env['NO_COLOR'] && io.stdoutIsTTY;
   const format = options.format ?? (io.env['GITHUB_ACTIONS'] === 'true' && FORMATTERS['github'] ? 'github' : 'stylish');
-  const report = FORMATTERS[format]!(shown, { color });
+  const report = FORMATTERS[format]!(shown, { color, toolVersion: version, rules: ruleDescriptors(rules) });
   if (options.outputFile) await writeReport(options.outputFile, report);
   else io.stdout(report);
   if (result.summary.errors > 0) return EXIT_FINDINGS;
@@ -230,6 +230,14 @@ async function writeStarterConfig(io: CliIo): Promise<number> {
   }
   io.stdout(`wrote ${CONFIG_FILE_NAMES[0]}: set "dialect" and "schema" for your project\n`);
   return EXIT_OK;
+}
+
+/** Every rule and diagnostic with its effective severity, for formats that list them (SARIF). */
+function ruleDescriptors(rules: Readonly<Record<string, SeverityOrOff>>): RuleDescriptor[] {
+  return [
+    ...allRules().map((rule) => ({ id: rule.id, description: rule.description, docsUrl: rule.docsUrl, severity: rules[rule.id] ?? rule.severity })),
+    ...DIAGNOSTICS.map((d) => ({ id: d.id, description: d.description, docsUrl: DIAGNOSTICS_DOCS_URL, severity: rules[d.id] ?? d.severity })),
+  ];
 }
 
 function listRules(): string {
