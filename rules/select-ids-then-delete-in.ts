@@ -219,7 +219,7 @@ function lockEdges(
   const snapshot = isMySqlFamily(dialect) ? 'a consistent (snapshot) read' : 'a snapshot read';
   const edges = [
     `S1 SELECT ${select.keyColumn} FROM ${table} WHERE ${filter} (line ${select.statement.origin.line}) is ${snapshot}: it takes no row locks, so it neither sees nor blocks rows other transactions commit after it`,
-    `S2 (another session) inserts a ${table} row matching ${filter} and commits`,
+    `S2 (another session) inserts a row into ${table} matching ${filter} and commits`,
     `S1 DELETE FROM ${table} WHERE ${select.keyColumn} IN (...) (line ${deleteStatement.origin.line}) locks and deletes only the listed ids: S2's row survives`,
   ];
   if (insert) {
