@@ -9,6 +9,7 @@ import { RULES } from '../rules/index.js';
 import { lintSources, type EngineSource } from './engine/lint.js';
 import { UsageError } from './errors.js';
 import { detectFormat } from './input/detect.js';
+import { contradictingDialect } from './input/dialect-hints.js';
 import { isGzip, looksBinary, readHead } from './input/lines.js';
 import { logReaderFor, readLogEventBatches } from './input/logs/index.js';
 import { expandPaths } from './input/paths.js';
@@ -150,6 +151,17 @@ async function openStdin(options: LintOptions): Promise<EngineSource> {
 function sqlSource(text: string, displayName: string, dialect: Dialect | undefined): EngineSource {
   const content = readSqlText(text, displayName, dialect ? { dialect } : undefined);
   const events: InputEvent[] = [...content.notices, ...content.statements];
+  const assumed = content.directives.dialect ?? dialect;
+  const other = assumed === undefined ? contradictingDialect(text, 'mysql') : undefined;
+  if (other) {
+    events.unshift({
+      kind: 'notice',
+      code: 'dialect-mismatch',
+      severity: 'warning',
+      origin: { file: displayName, line: 1, column: 1, session: null },
+      message: `this file looks like ${other.dialect} (${other.signs.join(', ')}) but is linted as mysql, the default: pass --dialect ${other.dialect}, set "dialect" in the config, or start the file with -- locklint: dialect=${other.dialect}`,
+    });
+  }
   return {
     file: displayName,
     format: 'sql',

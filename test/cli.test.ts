@@ -179,6 +179,13 @@ describe('output', () => {
     assert.match(out.stdout, /windows\.sql:5:1: error/);
   });
 
+  test('a PostgreSQL file linted under the default dialect is warned about, not silently misread', () => {
+    const pg = write('pg.sql', 'CREATE TABLE a (id bigserial PRIMARY KEY);\nSELECT id::text FROM a;\n');
+    const out = run([pg, '--format', 'compact']);
+    assert.match(out.stdout, /pg\.sql:1:1: warning this file looks like postgresql \(::type casts, SERIAL columns\).*--dialect postgresql.*\[dialect-mismatch\]/);
+    assert.doesNotMatch(run([pg, '--dialect', 'postgresql', '--format', 'compact']).stdout, /dialect-mismatch/);
+  });
+
   test('a binary file is reported, not crashed on', () => {
     const out = run([write('blob.sql', Buffer.from([0x53, 0x00, 0x01, 0x02, 0xff]))]);
     assert.equal(out.code, 0, out.stderr);

@@ -22,6 +22,7 @@ export const DIAGNOSTICS: readonly DiagnosticInfo[] = [
   { id: 'failed-statement', severity: 'warning', description: 'The client logged a statement that failed without its text.' },
   { id: 'no-transaction-boundaries', severity: 'info', description: 'The log cannot show transaction boundaries; statements of a session are assumed to be one transaction.' },
   { id: 'unknown-sessions', severity: 'warning', description: 'The log does not say which session ran a statement: all of them are treated as one session.' },
+  { id: 'dialect-mismatch', severity: 'warning', description: 'A SQL file plainly written for another dialect than the one it is linted as.' },
   { id: 'bad-directive', severity: 'warning', description: 'A `-- locklint:` directive locklint does not understand.' },
   { id: 'invalid-suppression', severity: 'error', description: 'A `-- locklint-disable...` comment that names no rule or an unknown one.' },
   { id: 'unused-suppression', severity: 'warning', description: 'A `-- locklint-disable...` comment that suppresses nothing.' },
@@ -35,6 +36,7 @@ const NOTICE_DIAGNOSTIC: Readonly<Record<string, string>> = {
   'failed-statement': 'failed-statement',
   'no-transaction-boundaries': 'no-transaction-boundaries',
   'unknown-sessions': 'unknown-sessions',
+  'dialect-mismatch': 'dialect-mismatch',
 };
 
 export function diagnosticForNotice(code: InputNoticeEvent['code']): string {

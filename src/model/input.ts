@@ -45,7 +45,8 @@ export interface InputNoticeEvent {
   readonly kind: 'notice';
   readonly origin: Origin;
   readonly code: 'unrecognised-lines' | 'approximate-order' | 'truncated' | 'binary' | 'failed-statement' | 'no-transaction-boundaries'
-    | 'unknown-sessions' | 'bad-directive';
+    | 'unknown-sessions'
+    | 'dialect-mismatch' | 'bad-directive';
   readonly severity: 'warning' | 'info';
   readonly message: string;
 }
