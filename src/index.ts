@@ -34,8 +34,8 @@ export interface LintOptions {
   readonly rules?: Readonly<Record<string, SeverityOrOff>>;
   /** Globs of files not to lint (explicitly named files are still linted). */
   readonly ignorePatterns?: readonly string[];
-  /** Statement fingerprints whose findings are dropped (config `ignore` entries). */
-  readonly ignoreFingerprints?: readonly string[];
+  /** Statement fingerprints whose findings are dropped (config `ignore` entries), for one rule or all. */
+  readonly ignoreFingerprints?: readonly { readonly fingerprint: string; readonly rule?: string }[];
   readonly cwd?: string;
   /** Where '-' reads from; defaults to process.stdin. */
   readonly stdin?: () => Promise<Buffer>;
@@ -82,7 +82,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     severities,
     dialect: options.dialect ?? 'mysql',
     schemaSources,
-    ignoredFingerprints: new Set(options.ignoreFingerprints ?? []),
+    ignoredStatements: options.ignoreFingerprints ?? [],
   });
 }
 

@@ -113,6 +113,23 @@ describe('config', () => {
     assert.match(out.stdout, /a\.sql:5:1: warning .*\[child-insert-before-parent-update\]/);
   });
 
+  test('config ignore entries drop findings by statement fingerprint, for the named rule only', () => {
+    const dir = join(work, 'cfg-ignore');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'a.sql'), HAZARD);
+    const fingerprint = JSON.parse(run(['a.sql', '-f', 'json'], { cwd: dir }).stdout).findings[0].statementFingerprint;
+    const withIgnore = (rule: string) => {
+      writeFileSync(join(dir, '.locklintrc.json'), JSON.stringify({ ignore: [{ fingerprint, rule, reason: 'counter row is sharded' }] }));
+      return run(['a.sql', '-f', 'compact'], { cwd: dir });
+    };
+    assert.equal(withIgnore('child-insert-before-parent-update').code, 0);
+    assert.match(withIgnore('select-ids-then-delete-in').stdout, /child-insert-before-parent-update/);
+    writeFileSync(join(dir, '.locklintrc.json'), JSON.stringify({ ignore: [{ fingerprint }] }));
+    const noReason = run(['a.sql'], { cwd: dir });
+    assert.equal(noReason.code, 2);
+    assert.match(noReason.stderr, /"ignore\[0\]\.reason" is required/);
+  });
+
   test('config schema files and ignore globs are used', () => {
     const dir = join(work, 'cfg-schema');
     mkdirSync(join(dir, 'db'), { recursive: true });

@@ -129,7 +129,7 @@ async function run(paths: string[], options: CliOptions, io: CliIo): Promise<num
       rules,
       schemaFiles: [...config.schema, ...options.schema],
       ignorePatterns: config.ignorePatterns,
-      ignoreFingerprints: config.ignoreFingerprints.map((entry) => entry.fingerprint),
+      ignoreFingerprints: config.ignoreFingerprints,
       ...(options.dialect ?? config.dialect ? { dialect: (options.dialect ?? config.dialect)! } : {}),
       ...(options.inputFormat ? { inputFormat: options.inputFormat } : {}),
       ...(options.logLinePrefix ? { logLinePrefix: options.logLinePrefix } : {}),

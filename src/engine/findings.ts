@@ -18,6 +18,8 @@ const DIAGNOSTIC_SEVERITY = new Map(DIAGNOSTICS.map((d) => [d.id, d.severity]));
 /** Distinct sessions counted per grouped finding; past this the count says "at least". */
 const SESSIONS_COUNTED = 10_000;
 
+const ANY_RULE = '*';
+
 interface Group {
   finding: Finding;
   occurrences: number;
@@ -33,8 +35,17 @@ export class FindingCollector {
 
   constructor(
     private readonly severities: ReadonlyMap<string, SeverityOrOff> = new Map(),
-    private readonly ignoredFingerprints: ReadonlySet<string> = new Set(),
-  ) {}
+    ignoredStatements: readonly { readonly fingerprint: string; readonly rule?: string }[] = [],
+  ) {
+    for (const entry of ignoredStatements) {
+      const rules = this.ignored.get(entry.fingerprint) ?? new Set<string>();
+      rules.add(entry.rule ?? ANY_RULE);
+      this.ignored.set(entry.fingerprint, rules);
+    }
+  }
+
+  /** Fingerprint -> the rules ignored for it (ANY_RULE for all). */
+  private readonly ignored = new Map<string, Set<string>>();
 
   severityOf(id: string, fallback: Severity): SeverityOrOff {
     return this.severities.get(id) ?? fallback;
@@ -168,7 +179,8 @@ export class FindingCollector {
   }
 
   private add(finding: Finding, groupByShape = false): void {
-    if (finding.statementFingerprint && this.ignoredFingerprints.has(finding.statementFingerprint)) return;
+    const ignoredRules = finding.statementFingerprint === undefined ? undefined : this.ignored.get(finding.statementFingerprint);
+    if (ignoredRules && (ignoredRules.has(ANY_RULE) || ignoredRules.has(finding.ruleId))) return;
     const key =
       groupByShape && finding.statementFingerprint
         ? `${finding.ruleId}\0${finding.file}\0${finding.statementFingerprint}`

@@ -39,8 +39,8 @@ export interface EngineOptions {
   readonly dialect: Dialect;
   /** DDL-only inputs (`--schema`). */
   readonly schemaSources?: readonly EngineSource[];
-  /** Fingerprints of statements whose findings are ignored (config `ignore`, for logs). */
-  readonly ignoredFingerprints?: ReadonlySet<string>;
+  /** Statements whose findings are ignored (config `ignore`, for logs), by fingerprint, for one rule or all. */
+  readonly ignoredStatements?: readonly { readonly fingerprint: string; readonly rule?: string }[];
 }
 
 /** Formats whose logs cannot show where transactions begin (Django before 4.2). */
@@ -50,7 +50,7 @@ export async function lintSources(sources: readonly EngineSource[], options: Eng
   await initParsers();
   const parser = new StatementParser();
   const catalog = new SchemaCatalog();
-  const collector = new FindingCollector(options.severities, options.ignoredFingerprints);
+  const collector = new FindingCollector(options.severities, options.ignoredStatements);
   let statements = 0;
 
   for (const source of options.schemaSources ?? []) {
