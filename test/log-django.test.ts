@@ -5,22 +5,16 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import type { Dialect } from '../src/model/dialect.js';
-import type { InputEvent, InputNoticeEvent, StatementEvent } from '../src/model/input.js';
+import type { InputEvent } from '../src/model/input.js';
 import { djangoLogReader, DjangoLogParser, parsePythonRepr, type DjangoLogStats } from '../src/input/logs/django.js';
-import { readLogEvents } from '../src/input/logs/read.js';
 import { railsLogReader } from '../src/input/logs/rails.js';
+import { feedLines, notices, readLogFile, statements, texts } from './support/log-events.js';
 
 function feed(lines: readonly string[], dialect?: Dialect): { events: InputEvent[]; stats: DjangoLogStats } {
-  const events: InputEvent[] = [];
-  const parser = djangoLogReader.create({ file: 'test.log', options: dialect ? { dialect } : {}, emit: (event) => events.push(event) }) as DjangoLogParser;
-  lines.forEach((line, index) => parser.line(line, index + 1));
-  parser.end();
+  const { events, parser } = feedLines<DjangoLogParser>(djangoLogReader, lines, 'test.log', dialect ? { dialect } : {});
   return { events, stats: parser.stats };
 }
 
-const statements = (events: readonly InputEvent[]): StatementEvent[] => events.filter((e): e is StatementEvent => e.kind === 'statement');
-const texts = (events: readonly InputEvent[]): string[] => statements(events).map((e) => e.text);
-const notices = (events: readonly InputEvent[]): InputNoticeEvent[] => events.filter((e): e is InputNoticeEvent => e.kind === 'notice');
 const dialects = (events: readonly InputEvent[]): Dialect[] => events.flatMap((e) => (e.kind === 'dialect' ? [e.dialect] : []));
 
 /** A Django 4.2+ PostgreSQL log: interpolated SQL, BEGIN/COMMIT records, one multi-line raw query. */
@@ -204,8 +198,7 @@ after(() => rmSync(scratch, { recursive: true, force: true }));
 test('django: read through the streaming driver, gzip included', async () => {
   const path = join(scratch, 'queries.log.gz');
   writeFileSync(path, gzipSync(POSTGRES_42.join('\n') + '\n'));
-  const events: InputEvent[] = [];
-  for await (const event of readLogEvents(djangoLogReader, { displayName: 'queries.log.gz', path })) events.push(event);
+  const events = await readLogFile(djangoLogReader, path, 'queries.log.gz');
   assert.deepEqual(dialects(events), ['postgresql']);
   assert.equal(statements(events).length, 5);
   assert.ok(statements(events).every((e) => e.origin.file === 'queries.log.gz'));

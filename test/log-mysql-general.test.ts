@@ -1,48 +1,23 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import type { InputEvent, InputNoticeEvent, SessionEndEvent, StatementEvent } from '../src/model/input.js';
+import type { InputEvent } from '../src/model/input.js';
 import { mysqlGeneralLogReader } from '../src/input/logs/mysql-general.js';
 import { readLogEvents } from '../src/input/logs/read.js';
+import { feedLines, fileHead, logFixtureLines, notices, readLogFile, sessionEnds, statements, unrecognisedLineCount } from './support/log-events.js';
+import { CORPUS_DIR, FIXTURES_DIR } from './support/paths.js';
 
-const repoRoot = new URL('../../', import.meta.url);
-const corpusDir = fileURLToPath(new URL('../shared/corpus/mysql-general/', repoRoot));
-const slowCorpusDir = fileURLToPath(new URL('../shared/corpus/mysql-slow/', repoRoot));
-const fixtureDir = fileURLToPath(new URL('fixtures/logs/mysql-general/', repoRoot));
+const corpusDir = join(CORPUS_DIR, 'mysql-general');
+const slowCorpusDir = join(CORPUS_DIR, 'mysql-slow');
+const fixtureDir = join(FIXTURES_DIR, 'logs', 'mysql-general');
 const corpusSkip = existsSync(corpusDir) ? false : 'corpus ../shared/corpus not present';
 
-/** Runs the reader's line parser over inline lines, numbering them from 1. */
-function parseLines(lines: readonly string[]): InputEvent[] {
-  const events: InputEvent[] = [];
-  const parser = mysqlGeneralLogReader.create({ file: 'general.log', options: {}, emit: (event) => events.push(event) });
-  lines.forEach((text, index) => parser.line(text, index + 1));
-  parser.end();
-  return events;
-}
-
-async function readFile(path: string, displayName = 'general.log'): Promise<InputEvent[]> {
-  const events: InputEvent[] = [];
-  for await (const event of readLogEvents(mysqlGeneralLogReader, { displayName, path })) events.push(event);
-  return events;
-}
-
-const statements = (events: readonly InputEvent[]): StatementEvent[] =>
-  events.filter((event): event is StatementEvent => event.kind === 'statement');
-const sessionEnds = (events: readonly InputEvent[]): SessionEndEvent[] =>
-  events.filter((event): event is SessionEndEvent => event.kind === 'session-end');
-const notices = (events: readonly InputEvent[]): InputNoticeEvent[] =>
-  events.filter((event): event is InputNoticeEvent => event.kind === 'notice');
-
-function unrecognisedLineCount(events: readonly InputEvent[]): number {
-  return notices(events)
-    .filter((notice) => notice.code === 'unrecognised-lines')
-    .reduce((sum, notice) => sum + Number(notice.message.split(' ')[0]), 0);
-}
+const parseLines = (lines: readonly string[]): InputEvent[] => feedLines(mysqlGeneralLogReader, lines, 'general.log').events;
+const readFile = (path: string, displayName = 'general.log'): Promise<InputEvent[]> => readLogFile(mysqlGeneralLogReader, path, displayName);
 
 // ---------------------------------------------------------------- corpus
 
@@ -78,13 +53,11 @@ test('general log corpus: every file reads, with the hand-counted statements, se
 
 test('general log corpus: sniff claims every general log and no slow log', { skip: corpusSkip }, () => {
   for (const name of readdirSync(corpusDir)) {
-    const head = readFileSync(join(corpusDir, name), 'utf8').split('\n').slice(0, 200);
-    assert.equal(mysqlGeneralLogReader.sniff(head), true, name);
+    assert.equal(mysqlGeneralLogReader.sniff(fileHead(join(corpusDir, name))), true, name);
   }
   if (existsSync(slowCorpusDir)) {
     for (const name of readdirSync(slowCorpusDir)) {
-      const head = readFileSync(join(slowCorpusDir, name), 'utf8').split('\n').slice(0, 200);
-      assert.equal(mysqlGeneralLogReader.sniff(head), false, name);
+      assert.equal(mysqlGeneralLogReader.sniff(fileHead(join(slowCorpusDir, name))), false, name);
     }
   }
 });
@@ -386,24 +359,11 @@ test('CRLF line endings and gzip are transparent through readLogEvents', async (
 
 // ---------------------------------------------------------------- fixtures
 
-/** The fixture harness's view: `-- ` lines at the top become empty lines, keeping line numbers. */
-function fixtureLines(path: string): { lines: string[]; expectedLines: number[] } {
-  const lines = readFileSync(path, 'utf8').split('\n');
-  if (lines.at(-1) === '') lines.pop();
-  const expectedLines: number[] = [];
-  for (let i = 0; i < lines.length && lines[i]!.startsWith('-- '); i++) {
-    const expect = /^-- expect@(\d+): /.exec(lines[i]!);
-    if (expect) expectedLines.push(Number(expect[1]));
-    lines[i] = '';
-  }
-  return { lines, expectedLines };
-}
-
 test('general-log fixtures: read cleanly, and every expect@N points at a statement record', () => {
   const files = readdirSync(fixtureDir).filter((name) => name.endsWith('.log'));
   assert.ok(files.length >= 6);
   for (const name of files) {
-    const { lines, expectedLines } = fixtureLines(join(fixtureDir, name));
+    const { lines, expectedLines } = logFixtureLines(join(fixtureDir, name));
     assert.equal(mysqlGeneralLogReader.sniff(lines), true, name);
     const events = parseLines(lines);
     assert.equal(notices(events).length, 0, name);
@@ -414,7 +374,7 @@ test('general-log fixtures: read cleanly, and every expect@N points at a stateme
 });
 
 test('fixture child-insert-prepared-statements: the Execute records carry the statements', () => {
-  const { lines } = fixtureLines(join(fixtureDir, 'child-insert-prepared-statements.log'));
+  const { lines } = logFixtureLines(join(fixtureDir, 'child-insert-prepared-statements.log'));
   const found = statements(parseLines(lines)).filter((s) => s.origin.session === '10');
   assert.deepEqual(found.map((s) => [s.origin.line, s.text]), [
     [24, 'START TRANSACTION'],
@@ -425,7 +385,7 @@ test('fixture child-insert-prepared-statements: the Execute records carry the st
 });
 
 test('fixture select-ids-thread-id-reused: the reused id ends the first session before the DELETE', () => {
-  const { lines } = fixtureLines(join(fixtureDir, 'select-ids-thread-id-reused.log'));
+  const { lines } = logFixtureLines(join(fixtureDir, 'select-ids-thread-id-reused.log'));
   const events = parseLines(lines).filter((e) => e.origin.session === '5');
   assert.deepEqual(events.map((e) => [e.kind, e.origin.line]), [
     ['statement', 17],

@@ -3,46 +3,20 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import type { InputEvent, InputNoticeEvent, SessionEndEvent, StatementEvent } from '../src/model/input.js';
+import type { InputEvent } from '../src/model/input.js';
 import { mysqlGeneralLogReader } from '../src/input/logs/mysql-general.js';
 import { mysqlSlowLogReader } from '../src/input/logs/mysql-slow.js';
-import { readLogEvents } from '../src/input/logs/read.js';
+import { feedLines, fileHead, logFixtureLines, noticeCodes, notices, readLogFile, sessionEnds, statements, unrecognisedLineCount } from './support/log-events.js';
+import { CORPUS_DIR, FIXTURES_DIR } from './support/paths.js';
 
-const repoRoot = new URL('../../', import.meta.url);
-const corpusDir = fileURLToPath(new URL('../shared/corpus/mysql-slow/', repoRoot));
-const generalCorpusDir = fileURLToPath(new URL('../shared/corpus/mysql-general/', repoRoot));
-const fixtureDir = fileURLToPath(new URL('fixtures/logs/mysql-slow/', repoRoot));
+const corpusDir = join(CORPUS_DIR, 'mysql-slow');
+const generalCorpusDir = join(CORPUS_DIR, 'mysql-general');
+const fixtureDir = join(FIXTURES_DIR, 'logs', 'mysql-slow');
 const corpusSkip = existsSync(corpusDir) ? false : 'corpus ../shared/corpus not present';
 
-function parseLines(lines: readonly string[]): InputEvent[] {
-  const events: InputEvent[] = [];
-  const parser = mysqlSlowLogReader.create({ file: 'slow.log', options: {}, emit: (event) => events.push(event) });
-  lines.forEach((text, index) => parser.line(text, index + 1));
-  parser.end();
-  return events;
-}
-
-async function readFile(path: string, displayName = 'slow.log'): Promise<InputEvent[]> {
-  const events: InputEvent[] = [];
-  for await (const event of readLogEvents(mysqlSlowLogReader, { displayName, path })) events.push(event);
-  return events;
-}
-
-const statements = (events: readonly InputEvent[]): StatementEvent[] =>
-  events.filter((event): event is StatementEvent => event.kind === 'statement');
-const sessionEnds = (events: readonly InputEvent[]): SessionEndEvent[] =>
-  events.filter((event): event is SessionEndEvent => event.kind === 'session-end');
-const notices = (events: readonly InputEvent[]): InputNoticeEvent[] =>
-  events.filter((event): event is InputNoticeEvent => event.kind === 'notice');
-const noticeCodes = (events: readonly InputEvent[]): string[] => notices(events).map((notice) => notice.code);
-
-function unrecognisedLineCount(events: readonly InputEvent[]): number {
-  return notices(events)
-    .filter((notice) => notice.code === 'unrecognised-lines')
-    .reduce((sum, notice) => sum + Number(notice.message.split(' ')[0]), 0);
-}
+const parseLines = (lines: readonly string[]): InputEvent[] => feedLines(mysqlSlowLogReader, lines, 'slow.log').events;
+const readFile = (path: string, displayName = 'slow.log'): Promise<InputEvent[]> => readLogFile(mysqlSlowLogReader, path, displayName);
 
 // ---------------------------------------------------------------- corpus
 
@@ -114,14 +88,13 @@ test('slow log corpus: every file reads, with the hand-counted statements, sessi
 
 test('slow log corpus: sniff claims every slow log and no general log', { skip: corpusSkip }, () => {
   for (const name of readdirSync(corpusDir)) {
-    const head = readFileSync(join(corpusDir, name), 'utf8').split('\n').slice(0, 200);
+    const head = fileHead(join(corpusDir, name));
     assert.equal(mysqlSlowLogReader.sniff(head), true, name);
     assert.equal(mysqlGeneralLogReader.sniff(head), false, name);
   }
   if (existsSync(generalCorpusDir)) {
     for (const name of readdirSync(generalCorpusDir)) {
-      const head = readFileSync(join(generalCorpusDir, name), 'utf8').split('\n').slice(0, 200);
-      assert.equal(mysqlSlowLogReader.sniff(head), false, name);
+      assert.equal(mysqlSlowLogReader.sniff(fileHead(join(generalCorpusDir, name))), false, name);
     }
   }
 });
@@ -409,14 +382,7 @@ test('slow-log fixtures: read cleanly, and every expect@N points at a statement 
   const files = readdirSync(fixtureDir).filter((name) => name.endsWith('.log'));
   assert.ok(files.length >= 1);
   for (const name of files) {
-    const lines = readFileSync(join(fixtureDir, name), 'utf8').split('\n');
-    if (lines.at(-1) === '') lines.pop();
-    const expectedLines: number[] = [];
-    for (let i = 0; i < lines.length && lines[i]!.startsWith('-- '); i++) {
-      const expect = /^-- expect@(\d+): /.exec(lines[i]!);
-      if (expect) expectedLines.push(Number(expect[1]));
-      lines[i] = '';
-    }
+    const { lines, expectedLines } = logFixtureLines(join(fixtureDir, name));
     assert.equal(mysqlSlowLogReader.sniff(lines), true, name);
     const events = parseLines(lines);
     assert.deepEqual(noticeCodes(events), ['approximate-order'], name);

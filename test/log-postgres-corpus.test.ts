@@ -7,13 +7,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { InputEvent, InputNoticeEvent, ServerErrorEvent, StatementEvent } from '../src/model/input.js';
+import type { InputEvent, InputNoticeEvent } from '../src/model/input.js';
 import type { LogReader } from '../src/input/logs/types.js';
 import { postgresCsvLogReader } from '../src/input/logs/postgres-csv.js';
 import { postgresJsonLogReader } from '../src/input/logs/postgres-json.js';
 import { postgresStderrLogReader } from '../src/input/logs/postgres-stderr.js';
-import { readLogEvents } from '../src/input/logs/read.js';
 import { parseFixture } from './support/expectations.js';
+import { feedLines, fileHead, readLogFile, serverErrors as errors, statements } from './support/log-events.js';
 
 const repoRoot = new URL('../../', import.meta.url);
 const corpusDir = fileURLToPath(new URL('../shared/corpus/postgres/', repoRoot));
@@ -24,18 +24,10 @@ const corpusSkip = existsSync(corpusDir) ? false : 'corpus ../shared/corpus not 
 const POSTGRES_READERS: readonly LogReader[] = [postgresCsvLogReader, postgresJsonLogReader, postgresStderrLogReader];
 
 function sniffedReader(path: string): LogReader | undefined {
-  const head = readFileSync(path, 'utf8').split('\n', 200);
+  const head = fileHead(path);
   return POSTGRES_READERS.find((reader) => reader.sniff(head));
 }
 
-async function readAll(reader: LogReader, path: string, displayName: string): Promise<InputEvent[]> {
-  const events: InputEvent[] = [];
-  for await (const event of readLogEvents(reader, { displayName, path })) events.push(event);
-  return events;
-}
-
-const statements = (events: readonly InputEvent[]): StatementEvent[] => events.filter((e): e is StatementEvent => e.kind === 'statement');
-const errors = (events: readonly InputEvent[]): ServerErrorEvent[] => events.filter((e): e is ServerErrorEvent => e.kind === 'server-error');
 const unrecognised = (events: readonly InputEvent[]): InputNoticeEvent[] =>
   events.filter((e): e is InputNoticeEvent => e.kind === 'notice' && e.code === 'unrecognised-lines');
 
@@ -91,11 +83,11 @@ test('every corpus file: sniffed by exactly one PostgreSQL reader, read without 
   assert.ok(files.length > 0);
   for (const name of files) {
     const path = join(corpusDir, name);
-    const head = readFileSync(path, 'utf8').split('\n', 200);
+    const head = fileHead(path);
     const claimed = POSTGRES_READERS.filter((reader) => reader.sniff(head)).map((reader) => reader.format);
     assert.equal(claimed.length, 1, `${name}: claimed by ${claimed.join(', ') || 'no reader'}`);
     const reader = sniffedReader(path)!;
-    const events = await readAll(reader, path, name);
+    const events = await readLogFile(reader, path, name);
     assert.equal(events.filter((e) => e.kind === 'dialect').length, 1, `${name}: one dialect event`);
     const expected = CORPUS[name];
     if (expected === undefined) continue; // a file added to the corpus later: reading it is the test
@@ -121,7 +113,7 @@ test('every corpus file: sniffed by exactly one PostgreSQL reader, read without 
 
 async function corpusEvents(name: string): Promise<InputEvent[]> {
   const path = join(corpusDir, name);
-  return readAll(sniffedReader(path)!, path, name);
+  return readLogFile(sniffedReader(path)!, path, name);
 }
 
 test('corpus: TAB continuation lines and multi-line parameter values (pgbadger multiline_param)', { skip: corpusSkip }, async () => {
@@ -232,12 +224,9 @@ function readFixture(name: string): { events: InputEvent[]; expectedLines: numbe
   const reader = FORMAT_READERS[fixture.header.format ?? ''];
   assert.ok(reader, `${name}: format ${fixture.header.format}`);
   assert.equal(fixture.header.dialect, 'postgresql');
-  const events: InputEvent[] = [];
-  const parser = reader.create({ file: name, options: {}, emit: (event) => events.push(event) });
   const lines = fixture.body.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
-  lines.forEach((text, index) => parser.line(text, index + 1));
-  parser.end();
+  const { events } = feedLines(reader, lines, name);
   return { events, expectedLines: fixture.expected.map((key) => Number(key.split(':')[0])) };
 }
 

@@ -4,22 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { InputEvent, InputNoticeEvent, ServerErrorEvent, StatementEvent } from '../src/model/input.js';
+import type { InputEvent } from '../src/model/input.js';
 import type { LogReader } from '../src/input/logs/types.js';
 import { CsvRecordAssembler, postgresCsvLogReader } from '../src/input/logs/postgres-csv.js';
 import { postgresJsonLogReader } from '../src/input/logs/postgres-json.js';
+import { feedLines, notices, serverErrors as errors, statements } from './support/log-events.js';
 
-function parseLines(reader: LogReader, lines: readonly string[]): InputEvent[] {
-  const events: InputEvent[] = [];
-  const parser = reader.create({ file: 'postgresql.log', options: {}, emit: (event) => events.push(event) });
-  lines.forEach((text, index) => parser.line(text, index + 1));
-  parser.end();
-  return events;
-}
-
-const statements = (events: readonly InputEvent[]): StatementEvent[] => events.filter((e): e is StatementEvent => e.kind === 'statement');
-const errors = (events: readonly InputEvent[]): ServerErrorEvent[] => events.filter((e): e is ServerErrorEvent => e.kind === 'server-error');
-const notices = (events: readonly InputEvent[]): InputNoticeEvent[] => events.filter((e): e is InputNoticeEvent => e.kind === 'notice');
+const parseLines = (reader: LogReader, lines: readonly string[]): InputEvent[] => feedLines(reader, lines, 'postgresql.log').events;
 
 /** A PostgreSQL 15 csvlog line (26 columns) for a LOG message of session `sessionId`. */
 function csv15(time: string, pid: number, sessionId: string, message: string, detail = ''): string {

@@ -9,30 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import type { InputEvent, InputNoticeEvent, ServerErrorEvent, SessionEndEvent, StatementEvent } from '../src/model/input.js';
+import type { InputEvent } from '../src/model/input.js';
 import { compileLogLinePrefix } from '../src/input/logs/log-line-prefix.js';
 import { detectStderrLayout, postgresStderrLogReader } from '../src/input/logs/postgres-stderr.js';
 import { postgresCsvLogReader } from '../src/input/logs/postgres-csv.js';
 import { postgresJsonLogReader } from '../src/input/logs/postgres-json.js';
-import { readLogEvents } from '../src/input/logs/read.js';
+import { feedLines, notices, readLogFile, serverErrors as errors, sessionEnds, statements, texts } from './support/log-events.js';
 
-function parseLines(lines: readonly string[], logLinePrefix?: string): InputEvent[] {
-  const events: InputEvent[] = [];
-  const parser = postgresStderrLogReader.create({
-    file: 'postgresql.log',
-    options: logLinePrefix === undefined ? {} : { logLinePrefix },
-    emit: (event) => events.push(event),
-  });
-  lines.forEach((text, index) => parser.line(text, index + 1));
-  parser.end();
-  return events;
-}
-
-const statements = (events: readonly InputEvent[]): StatementEvent[] => events.filter((e): e is StatementEvent => e.kind === 'statement');
-const texts = (events: readonly InputEvent[]): string[] => statements(events).map((e) => e.text);
-const errors = (events: readonly InputEvent[]): ServerErrorEvent[] => events.filter((e): e is ServerErrorEvent => e.kind === 'server-error');
-const sessionEnds = (events: readonly InputEvent[]): SessionEndEvent[] => events.filter((e): e is SessionEndEvent => e.kind === 'session-end');
-const notices = (events: readonly InputEvent[]): InputNoticeEvent[] => events.filter((e): e is InputNoticeEvent => e.kind === 'notice');
+const parseLines = (lines: readonly string[], logLinePrefix?: string): InputEvent[] =>
+  feedLines(postgresStderrLogReader, lines, 'postgresql.log', logLinePrefix === undefined ? {} : { logLinePrefix }).events;
 
 // ---------------------------------------------------------------- prefixes
 
@@ -522,11 +507,7 @@ test('.gz round trip: a gzipped log reads as the plain one', async () => {
     ].join('\n');
     writeFileSync(join(dir, 'plain.log'), text);
     writeFileSync(join(dir, 'packed.log.gz'), gzipSync(text));
-    const read = async (name: string): Promise<InputEvent[]> => {
-      const out: InputEvent[] = [];
-      for await (const event of readLogEvents(postgresStderrLogReader, { displayName: 'postgresql.log', path: join(dir, name) })) out.push(event);
-      return out;
-    };
+    const read = (name: string): Promise<InputEvent[]> => readLogFile(postgresStderrLogReader, join(dir, name), 'postgresql.log');
     const plain = await read('plain.log');
     const packed = await read('packed.log.gz');
     assert.deepEqual(packed, plain);

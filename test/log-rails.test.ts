@@ -3,10 +3,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import type { Dialect } from '../src/model/dialect.js';
-import type { InputEvent, StatementEvent } from '../src/model/input.js';
-import { readLogEvents } from '../src/input/logs/read.js';
+import type { InputEvent } from '../src/model/input.js';
 import { parseRubyBinds, railsLogReader, RailsLogParser, type RailsLogStats } from '../src/input/logs/rails.js';
 import type { LogReader } from '../src/input/logs/types.js';
+import { feedLines, readLogFile, statements, texts } from './support/log-events.js';
 
 const REPO_ROOT = new URL('../../', import.meta.url);
 const CORPUS = fileURLToPath(new URL('../shared/corpus/rails/', REPO_ROOT));
@@ -16,15 +16,9 @@ const ESC = '\x1b';
 const bold = (colour: number, text: string): string => `${ESC}[1m${ESC}[${colour}m${text}${ESC}[0m`;
 
 function feed(lines: readonly string[], dialect?: Dialect): { events: InputEvent[]; stats: RailsLogStats } {
-  const events: InputEvent[] = [];
-  const parser = railsLogReader.create({ file: 'test.log', options: dialect ? { dialect } : {}, emit: (event) => events.push(event) }) as RailsLogParser;
-  lines.forEach((line, index) => parser.line(line, index + 1));
-  parser.end();
+  const { events, parser } = feedLines<RailsLogParser>(railsLogReader, lines, 'test.log', dialect ? { dialect } : {});
   return { events, stats: parser.stats };
 }
-
-const statements = (events: readonly InputEvent[]): StatementEvent[] => events.filter((e): e is StatementEvent => e.kind === 'statement');
-const texts = (events: readonly InputEvent[]): string[] => statements(events).map((e) => e.text);
 
 test('rails: named, unnamed and TRANSACTION records; request lines and source lines are skipped silently', () => {
   const { events, stats } = feed([
@@ -235,8 +229,7 @@ async function readCorpusFile(name: string): Promise<{ events: InputEvent[]; sta
       return parser;
     },
   };
-  const events: InputEvent[] = [];
-  for await (const event of readLogEvents(reader, { displayName: name, path: CORPUS + name })) events.push(event);
+  const events = await readLogFile(reader, CORPUS + name, name);
   return { events, stats: parser!.stats };
 }
 

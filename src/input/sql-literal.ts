@@ -29,16 +29,17 @@ export type PlaceholderStyle =
 /**
  * Replaces placeholders outside quotes and comments with literals. Values are looked up by
  * 1-based position (`dollar`: `$n`; `question`/`format`: order of appearance) or by name
- * (`pyformat`). A placeholder without a value is left as it is.
+ * (`pyformat`). A placeholder without a value, or whose value is `undefined` (the log shows it
+ * in a form that cannot be written as a literal), is left as written.
  */
 export function substituteParameters(
   sql: string,
-  values: readonly BoundValue[] | Readonly<Record<string, BoundValue>>,
+  values: readonly (BoundValue | undefined)[] | Readonly<Record<string, BoundValue | undefined>>,
   style: PlaceholderStyle,
   dialect: Dialect,
 ): string {
-  const byIndex = Array.isArray(values) ? (values as readonly BoundValue[]) : undefined;
-  const byName = Array.isArray(values) ? undefined : (values as Readonly<Record<string, BoundValue>>);
+  const byIndex = Array.isArray(values) ? (values as readonly (BoundValue | undefined)[]) : undefined;
+  const byName = Array.isArray(values) ? undefined : (values as Readonly<Record<string, BoundValue | undefined>>);
   let out = '';
   let sequential = 0;
   let i = 0;
@@ -98,9 +99,9 @@ export function substituteParameters(
   }
   return out;
 
-  function literalAt(list: readonly BoundValue[] | undefined, index: number): string | undefined {
-    if (!list || index < 0 || index >= list.length) return undefined;
-    return toSqlLiteral(list[index]!, dialect);
+  function literalAt(list: readonly (BoundValue | undefined)[] | undefined, index: number): string | undefined {
+    const value = list && index >= 0 ? list[index] : undefined;
+    return value === undefined ? undefined : toSqlLiteral(value, dialect);
   }
 }
 

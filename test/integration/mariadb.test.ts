@@ -5,26 +5,37 @@
  * verdict names the same session and statement.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { createConnection, type Connection, type QueryError } from 'mysql2/promise';
-import { startMariaDb, type MariaDbServer, type Unavailable } from '../support/servers.js';
+import { startMariaDb, type MariaDbServer } from '../support/servers.js';
+import {
+  DELETE_ITEMS_BY_OWNER,
+  INSERT_BOOK_A,
+  INSERT_BOOK_B,
+  INSERT_ITEMS,
+  LOCK_AUTHOR,
+  UPDATE_AUTHOR_A,
+  UPDATE_AUTHOR_B,
+  runSelectIdsThenDeleteIn,
+  type AtomicBlock,
+} from './cases.js';
 import {
   CHILD_INSERT_RULE,
   SELECT_IDS_RULE,
   assertAnchoredOnlyAt,
   assertFlagged,
-  assertNotFlagged,
+  clientSession,
+  driverFor,
   expectBlocked,
-  expectError,
   expectOneDeadlockVictim,
   findStatementLine,
-  pendingStatement,
   runCase,
+  serverForCases,
   skipUnlessAvailable,
   verdict,
-  type Driver,
+  verdictNoFinding,
+  type ClosableDriver,
   type Outcome,
-  type Session,
 } from './scenarios.js';
 
 const DEADLOCK = '1213'; // ER_LOCK_DEADLOCK
@@ -41,7 +52,7 @@ async function runOn(connection: Connection, sql: string): Promise<Outcome> {
   }
 }
 
-async function mariaDbDriver(server: MariaDbServer): Promise<Driver & { close(): Promise<void> }> {
+async function mariaDbDriver(server: MariaDbServer): Promise<ClosableDriver> {
   // The monitor watches lock waits; sql_log_off keeps its polling out of the general log.
   const monitor = await createConnection({ socketPath: server.socketPath, user: server.user });
   await monitor.query('SET SESSION sql_log_off = 1');
@@ -57,34 +68,12 @@ async function mariaDbDriver(server: MariaDbServer): Promise<Driver & { close():
       const connection = await createConnection({ socketPath: server.socketPath, user: server.user, database });
       const idQuery = 'SELECT CONNECTION_ID() AS id';
       const [rows] = await connection.query(idQuery);
-      let inFlight = 0;
-      const session: Session = {
-        label,
-        id: String((rows as Array<{ id: number }>)[0]!.id),
-        idQuery,
-        async exec(sql) {
-          const outcome = await session.attempt(sql);
-          if (!outcome.ok) throw new Error(`session ${label} (${session.id}): "${sql}" failed: ${outcome.code} ${outcome.message}`);
-          return outcome;
-        },
-        async attempt(sql) {
-          inFlight++;
-          try {
-            return await runOn(connection, sql);
-          } finally {
-            inFlight--;
-          }
-        },
-        start(sql) {
-          return pendingStatement(session, sql, session.attempt(sql));
-        },
-        async close() {
-          // COM_QUIT (logged as "Quit") unless a statement is stuck: then just drop the socket.
-          if (inFlight > 0) connection.destroy();
-          else await connection.end();
-        },
-      };
-      return session;
+      const id = String((rows as Array<{ id: number }>)[0]!.id);
+      return clientSession(label, id, idQuery, (sql) => runOn(connection, sql), async (statementRunning) => {
+        // COM_QUIT (logged as "Quit") unless a statement is stuck: then just drop the socket.
+        if (statementRunning) connection.destroy();
+        else await connection.end();
+      });
     },
     // INNODB_TRX is served from a buffer refreshed only when it was last read more than 0.1 s
     // ago, so polling faster would keep reading a stale one forever.
@@ -122,45 +111,29 @@ const OWNER_ITEM_SCHEMA = [
   "INSERT INTO item (owner_id, code) VALUES (1, 'a'), (1, 'b')",
 ];
 
-const INSERT_BOOK_A = "INSERT INTO book (title, author_id) VALUES ('Carrie', 1)";
-const INSERT_BOOK_B = "INSERT INTO book (title, author_id) VALUES ('Misery', 1)";
-const UPDATE_AUTHOR_A = "UPDATE author SET country = 'USA' WHERE id = 1";
-const UPDATE_AUTHOR_B = "UPDATE author SET country = 'United States' WHERE id = 1";
-const LOCK_AUTHOR = 'SELECT id, country FROM author WHERE id = 1 FOR UPDATE';
-
-const SELECT_ITEM_IDS = 'SELECT id FROM item WHERE owner_id = 1';
-const DELETE_ITEMS_BY_OWNER = 'DELETE FROM item WHERE owner_id = 1';
-const INSERT_ITEMS = "INSERT INTO item (owner_id, code) VALUES (1, 'a'), (1, 'b')";
+// Django on MySQL/MariaDB opens an atomic block with `SET autocommit=0` and closes it with
+// COMMIT/ROLLBACK and `SET autocommit=1`.
+const DJANGO_ATOMIC: AtomicBlock = {
+  begin: ['SET autocommit=0'],
+  commit: ['COMMIT', 'SET autocommit=1'],
+  rollback: ['ROLLBACK', 'SET autocommit=1'],
+};
 
 describe('MariaDB: lock hazards on a real server, judged by locklint from the general query log', () => {
-  let server: MariaDbServer | Unavailable | undefined;
-  let driver: (Driver & { close(): Promise<void> }) | undefined;
-  let startedInMs = 0;
-
-  before(async () => {
-    const started = Date.now();
-    server = await startMariaDb();
-    startedInMs = Date.now() - started;
-    if (!('skip' in server)) driver = await mariaDbDriver(server);
-  });
-
-  after(async () => {
-    await driver?.close();
-    if (server && !('skip' in server)) await server.stop();
-  });
+  const mariadb = serverForCases(startMariaDb, mariaDbDriver);
 
   it('starts a private server with the general log on', (t) => {
-    const running = skipUnlessAvailable(t, server);
+    const running = skipUnlessAvailable(t, mariadb.server);
     if (!running) return;
-    t.diagnostic(`MariaDB ${running.version}, pid ${running.pid}, ready in ${startedInMs} ms`);
+    t.diagnostic(`MariaDB ${running.version}, pid ${running.pid}, ready in ${mariadb.startedInMs} ms`);
     assert.match(running.version, /MariaDB/);
   });
 
   // Two transactions insert a child of author 1 (each takes a shared lock on author 1 for the
   // FK check), then both update author 1: each X lock request waits for the other's S lock.
   it('child INSERT then parent UPDATE in two transactions: deadlock 1213, flagged', async (t) => {
-    if (!skipUnlessAvailable(t, server) || !driver) return;
-    const active = driver;
+    const active = driverFor(t, mariadb);
+    if (!active) return;
     const run = await runCase(active, 'child_then_parent_update', AUTHOR_BOOK_SCHEMA, ['A', 'B'], async ({ A, B }) => {
       await A!.exec('START TRANSACTION');
       await A!.exec(INSERT_BOOK_A);
@@ -191,8 +164,8 @@ describe('MariaDB: lock hazards on a real server, judged by locklint from the ge
 
   // Fixed form: update (X-lock) the parent first; the second transaction simply waits its turn.
   it('parent UPDATE before the child INSERT: no error, not flagged', async (t) => {
-    if (!skipUnlessAvailable(t, server) || !driver) return;
-    const active = driver;
+    const active = driverFor(t, mariadb);
+    if (!active) return;
     const run = await runCase(active, 'parent_update_first', AUTHOR_BOOK_SCHEMA, ['A', 'B'], async ({ A, B }) => {
       await A!.exec('START TRANSACTION');
       await A!.exec(UPDATE_AUTHOR_A);
@@ -206,32 +179,27 @@ describe('MariaDB: lock hazards on a real server, judged by locklint from the ge
       await B!.exec(INSERT_BOOK_B);
       await B!.exec('COMMIT');
     });
-    await verdict(t, 'no finding', async (lint) => {
-      const result = await lint({ paths: [run.logFile], dialect: 'mariadb' });
-      assertNotFlagged(result, [CHILD_INSERT_RULE, SELECT_IDS_RULE], run.logFile);
-    });
+    await verdictNoFinding(t, run, 'mariadb');
   });
 
   // Autocommit: each statement is its own transaction and releases its locks at once
   // (https://mariadb.com/kb/en/start-transaction/#autocommit), so nothing is held across statements.
   it('same statements with autocommit on: no error, not flagged', async (t) => {
-    if (!skipUnlessAvailable(t, server) || !driver) return;
-    const run = await runCase(driver, 'autocommit', AUTHOR_BOOK_SCHEMA, ['A', 'B'], async ({ A, B }) => {
+    const active = driverFor(t, mariadb);
+    if (!active) return;
+    const run = await runCase(active, 'autocommit', AUTHOR_BOOK_SCHEMA, ['A', 'B'], async ({ A, B }) => {
       await A!.exec(INSERT_BOOK_A);
       await B!.exec(INSERT_BOOK_B);
       await A!.exec(UPDATE_AUTHOR_A);
       await B!.exec(UPDATE_AUTHOR_B);
     });
-    await verdict(t, 'no finding', async (lint) => {
-      const result = await lint({ paths: [run.logFile], dialect: 'mariadb' });
-      assertNotFlagged(result, [CHILD_INSERT_RULE, SELECT_IDS_RULE], run.logFile);
-    });
+    await verdictNoFinding(t, run, 'mariadb');
   });
 
   // SELECT ... FOR UPDATE wants the same X lock an UPDATE would: same deadlock.
   it('child INSERT then SELECT ... FOR UPDATE on the parent: deadlock 1213, flagged', async (t) => {
-    if (!skipUnlessAvailable(t, server) || !driver) return;
-    const active = driver;
+    const active = driverFor(t, mariadb);
+    if (!active) return;
     const run = await runCase(active, 'child_then_parent_for_update', AUTHOR_BOOK_SCHEMA, ['A', 'B'], async ({ A, B }) => {
       await A!.exec('START TRANSACTION');
       await A!.exec(INSERT_BOOK_A);
@@ -258,52 +226,16 @@ describe('MariaDB: lock hazards on a real server, judged by locklint from the ge
     });
   });
 
-  // Two requests replace owner 1's items the way Django's QuerySet.delete() + bulk_create() do
-  // by default (no ATOMIC_REQUESTS): the collector's SELECT of ids runs in autocommit, the
-  // DELETE ... IN and the INSERT each in their own atomic block, which on MySQL/MariaDB Django
-  // opens with `SET autocommit=0` and closes with COMMIT/ROLLBACK and `SET autocommit=1`.
-  // Request 2 reads ids [1, 2] before request 1 replaces them, so its DELETE ... IN (1, 2)
-  // deletes nothing and its INSERT collides with request 1's new rows: 1062.
+  // Django's delete() + bulk_create() race (see selectIdsThenDeleteIn): request 2's INSERT fails 1062.
   it('SELECT ids, DELETE ... IN (ids), INSERT under a unique key, two requests: 1062, flagged', async (t) => {
-    if (!skipUnlessAvailable(t, server) || !driver) return;
-    const run = await runCase(driver, 'select_ids_then_delete_in', OWNER_ITEM_SCHEMA, ['request1', 'request2'], async ({ request1, request2 }) => {
-      const first = request1!;
-      const second = request2!;
-      const idsSeenByFirst = (await first.exec(SELECT_ITEM_IDS)).rows.map((row) => Number(row.id));
-      const idsSeenBySecond = (await second.exec(SELECT_ITEM_IDS)).rows.map((row) => Number(row.id));
-      assert.deepEqual(idsSeenBySecond, idsSeenByFirst);
-
-      const deleteFirst = `DELETE FROM item WHERE id IN (${idsSeenByFirst.join(', ')})`;
-      await first.exec('SET autocommit=0');
-      await first.exec(deleteFirst);
-      await first.exec('COMMIT');
-      await first.exec('SET autocommit=1');
-      await first.exec('SET autocommit=0');
-      await first.exec(INSERT_ITEMS);
-      await first.exec('COMMIT');
-      await first.exec('SET autocommit=1');
-
-      const deleteSecond = `DELETE FROM item WHERE id IN (${idsSeenBySecond.join(', ')})`;
-      await second.exec('SET autocommit=0');
-      const deleted = await second.exec(deleteSecond);
-      assert.equal(deleted.rowCount, 0, `request 2 (${second.id}): "${deleteSecond}" should find its ids already gone`);
-      await second.exec('COMMIT');
-      await second.exec('SET autocommit=1');
-      await second.exec('SET autocommit=0');
-      const insert = await second.attempt(INSERT_ITEMS);
-      expectError(insert, DUPLICATE_KEY, `request 2 (${second.id}): "${INSERT_ITEMS}"`);
-      await second.exec('ROLLBACK');
-      await second.exec('SET autocommit=1');
-      return { deleteFirst, deleteSecond };
-    });
-    const { request1: first, request2: second } = run.sessions;
-    t.diagnostic(`duplicate key: request 2 (thread ${second!.id}) ${DUPLICATE_KEY} on "${INSERT_ITEMS}"`);
-    const secondDelete = findStatementLine('mariadb', run.logText, second!, run.result.deleteSecond);
-    const firstDelete = findStatementLine('mariadb', run.logText, first!, run.result.deleteFirst);
+    const active = driverFor(t, mariadb);
+    if (!active) return;
+    const { run, first, second } = await runSelectIdsThenDeleteIn(active, OWNER_ITEM_SCHEMA, DJANGO_ATOMIC, DUPLICATE_KEY);
+    t.diagnostic(`duplicate key: request 2 (thread ${second.session.id}) ${DUPLICATE_KEY} on "${INSERT_ITEMS}"`);
 
     await verdict(t, "flags the failing request's DELETE ... IN", async (lint) => {
       const result = await lint({ paths: [run.logFile], dialect: 'mariadb' });
-      const both = [{ session: second!, at: secondDelete }, { session: first!, at: firstDelete }];
+      const both = [second, first];
       // No error in the general log tells the failing request apart: a finding counting both names it too.
       assertFlagged(result, SELECT_IDS_RULE, both[0]!, run.logFile, both);
       assertAnchoredOnlyAt(result, SELECT_IDS_RULE, both, run.logFile);
@@ -315,8 +247,8 @@ describe('MariaDB: lock hazards on a real server, judged by locklint from the ge
   // (not its snapshot), so it deletes request 1's new rows and the INSERT succeeds.
   // https://mariadb.com/kb/en/innodb-lock-modes/ ; https://dev.mysql.com/doc/refman/8.0/en/innodb-consistent-read.html
   it('DELETE by the predicate inside a transaction, then INSERT: no error, not flagged', async (t) => {
-    if (!skipUnlessAvailable(t, server) || !driver) return;
-    const active = driver;
+    const active = driverFor(t, mariadb);
+    if (!active) return;
     const run = await runCase(active, 'delete_by_predicate', OWNER_ITEM_SCHEMA, ['request1', 'request2'], async ({ request1, request2 }) => {
       const first = request1!;
       const second = request2!;
@@ -334,9 +266,6 @@ describe('MariaDB: lock hazards on a real server, judged by locklint from the ge
       await second.exec('COMMIT');
       await second.exec('SET autocommit=1');
     });
-    await verdict(t, 'no finding', async (lint) => {
-      const result = await lint({ paths: [run.logFile], dialect: 'mariadb' });
-      assertNotFlagged(result, [SELECT_IDS_RULE, CHILD_INSERT_RULE], run.logFile);
-    });
+    await verdictNoFinding(t, run, 'mariadb');
   });
 });

@@ -11,28 +11,43 @@
  * and an UPDATE of a key column take FOR UPDATE (conflicts with FOR KEY SHARE).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import pg from 'pg';
-import { POSTGRES_LOG_LINE_PREFIX, startPostgres, type PostgresServer, type Unavailable } from '../support/servers.js';
+import { POSTGRES_LOG_LINE_PREFIX, startPostgres, type PostgresServer } from '../support/servers.js';
+import {
+  DELETE_ITEMS_BY_OWNER,
+  INSERT_BOOK_A,
+  INSERT_BOOK_B,
+  INSERT_ITEMS,
+  LOCK_AUTHOR,
+  SELECT_ITEM_IDS,
+  UPDATE_AUTHOR_A,
+  UPDATE_AUTHOR_B,
+  runSelectIdsThenDeleteIn,
+  type AtomicBlock,
+} from './cases.js';
 import {
   CHILD_INSERT_RULE,
   SELECT_IDS_RULE,
   assertAnchoredOnlyAt,
   assertFlagged,
-  assertNotFlagged,
   assertPostgresFixIsNotDeleteByPredicate,
   blockedOrSettled,
+  clientSession,
   describeOutcome,
+  driverFor,
   expectBlocked,
   expectError,
   expectOneDeadlockVictim,
   findStatementLine,
-  pendingStatement,
   runCase,
+  serverForCases,
   skipUnlessAvailable,
   verdict,
+  verdictNoFinding,
   writeCaseFile,
   type Driver,
+  type ClosableDriver,
   type Outcome,
   type Session,
 } from './scenarios.js';
@@ -51,7 +66,7 @@ async function runOn(client: pg.Client, sql: string): Promise<Outcome> {
   }
 }
 
-async function postgresDriver(server: PostgresServer): Promise<Driver & { close(): Promise<void> }> {
+async function postgresDriver(server: PostgresServer): Promise<ClosableDriver> {
   const connectionOptions = { host: server.socketDir, port: server.port, user: server.user, database: server.database };
   // The monitor watches lock waits; log_statement=none (set at connect, superuser) keeps its
   // polling out of the log.
@@ -72,24 +87,7 @@ async function postgresDriver(server: PostgresServer): Promise<Driver & { close(
       await client.connect();
       const idQuery = 'SELECT pg_backend_pid() AS id';
       const { rows } = await client.query<{ id: number }>(idQuery);
-      const session: Session = {
-        label,
-        id: String(rows[0]!.id),
-        idQuery,
-        async exec(sql) {
-          const outcome = await runOn(client, sql);
-          if (!outcome.ok) throw new Error(`session ${label} (${session.id}): "${sql}" failed: ${outcome.code} ${outcome.message}`);
-          return outcome;
-        },
-        attempt: (sql) => runOn(client, sql),
-        start(sql) {
-          return pendingStatement(session, sql, runOn(client, sql));
-        },
-        async close() {
-          await client.end();
-        },
-      };
-      return session;
+      return clientSession(label, String(rows[0]!.id), idQuery, (sql) => runOn(client, sql), () => client.end());
     },
     lockPollIntervalMs: 10,
     async isWaitingForLock(sessionId) {
@@ -122,39 +120,19 @@ const OWNER_ITEM_SCHEMA = [
   "INSERT INTO item (owner_id, code) VALUES (1, 'a'), (1, 'b')",
 ];
 
-const INSERT_BOOK_A = "INSERT INTO book (title, author_id) VALUES ('Carrie', 1)";
-const INSERT_BOOK_B = "INSERT INTO book (title, author_id) VALUES ('Misery', 1)";
-const UPDATE_AUTHOR_A = "UPDATE author SET country = 'USA' WHERE id = 1";
-const UPDATE_AUTHOR_B = "UPDATE author SET country = 'United States' WHERE id = 1";
 const UPDATE_AUTHOR_KEY_A = 'UPDATE author SET id = 101 WHERE id = 1';
 const UPDATE_AUTHOR_KEY_B = 'UPDATE author SET id = 102 WHERE id = 1';
-const LOCK_AUTHOR = 'SELECT id, country FROM author WHERE id = 1 FOR UPDATE';
 
-const SELECT_ITEM_IDS = 'SELECT id FROM item WHERE owner_id = 1';
-const DELETE_ITEMS_BY_OWNER = 'DELETE FROM item WHERE owner_id = 1';
-const INSERT_ITEMS = "INSERT INTO item (owner_id, code) VALUES (1, 'a'), (1, 'b')";
+// psycopg opens Django's atomic block with BEGIN.
+const DJANGO_ATOMIC: AtomicBlock = { begin: ['BEGIN'], commit: ['COMMIT'], rollback: ['ROLLBACK'] };
 
 describe('PostgreSQL: lock hazards on a real server, judged by locklint from the server log', () => {
-  let server: PostgresServer | Unavailable | undefined;
-  let driver: (Driver & { close(): Promise<void> }) | undefined;
-  let startedInMs = 0;
-
-  before(async () => {
-    const started = Date.now();
-    server = await startPostgres();
-    startedInMs = Date.now() - started;
-    if (!('skip' in server)) driver = await postgresDriver(server);
-  });
-
-  after(async () => {
-    await driver?.close();
-    if (server && !('skip' in server)) await server.stop();
-  });
+  const postgres = serverForCases(startPostgres, postgresDriver);
 
   it('starts a private server with log_statement=all', (t) => {
-    const running = skipUnlessAvailable(t, server);
+    const running = skipUnlessAvailable(t, postgres.server);
     if (!running) return;
-    t.diagnostic(`PostgreSQL ${running.version}, postmaster pid ${running.pid}, initdb + ready in ${startedInMs} ms, log_line_prefix '${POSTGRES_LOG_LINE_PREFIX}'`);
+    t.diagnostic(`PostgreSQL ${running.version}, postmaster pid ${running.pid}, initdb + ready in ${postgres.startedInMs} ms, log_line_prefix '${POSTGRES_LOG_LINE_PREFIX}'`);
     assert.match(running.version, /^\d+/);
   });
 
@@ -175,8 +153,8 @@ describe('PostgreSQL: lock hazards on a real server, judged by locklint from the
   // conflict with it (PostgreSQL 9.3+). A's UPDATE proceeds at once; B's waits for A's row lock
   // like any two writers of one row, and proceeds when A commits.
   it('child INSERT then non-key parent UPDATE in two transactions: no deadlock, not flagged', async (t) => {
-    if (!skipUnlessAvailable(t, server) || !driver) return;
-    const active = driver;
+    const active = driverFor(t, postgres);
+    if (!active) return;
     const run = await runCase(active, 'child_then_parent_update', authorBookSchema(''), ['A', 'B'], async ({ A, B }) => {
       const { first, firstState, second } = await childInsertThenParentLock(active, A!, B!, UPDATE_AUTHOR_A, UPDATE_AUTHOR_B);
       assert.ok(firstState !== 'blocked' && firstState.ok, `session A (${A!.id}): "${UPDATE_AUTHOR_A}" should not wait for B's FOR KEY SHARE lock, got ${describeOutcome(first.outcome)}`);
@@ -186,15 +164,12 @@ describe('PostgreSQL: lock hazards on a real server, judged by locklint from the
       assert.ok(outcome.ok, `session B (${B!.id}): "${UPDATE_AUTHOR_B}" should succeed once A commits, got ${describeOutcome(outcome)}`);
       await B!.exec('COMMIT');
     });
-    await verdict(t, 'no finding', async (lint) => {
-      const result = await lint({ paths: [run.logFile], dialect: 'postgresql' });
-      assertNotFlagged(result, [CHILD_INSERT_RULE, SELECT_IDS_RULE], run.logFile);
-    });
+    await verdictNoFinding(t, run, 'postgresql');
   });
 
   it('parent UPDATE before the child INSERT: no error, not flagged', async (t) => {
-    if (!skipUnlessAvailable(t, server) || !driver) return;
-    const active = driver;
+    const active = driverFor(t, postgres);
+    if (!active) return;
     const run = await runCase(active, 'parent_update_first', authorBookSchema(''), ['A', 'B'], async ({ A, B }) => {
       await A!.exec('BEGIN');
       await A!.exec(UPDATE_AUTHOR_A);
@@ -208,15 +183,11 @@ describe('PostgreSQL: lock hazards on a real server, judged by locklint from the
       await B!.exec(INSERT_BOOK_B);
       await B!.exec('COMMIT');
     });
-    await verdict(t, 'no finding', async (lint) => {
-      const result = await lint({ paths: [run.logFile], dialect: 'postgresql' });
-      assertNotFlagged(result, [CHILD_INSERT_RULE, SELECT_IDS_RULE], run.logFile);
-    });
+    await verdictNoFinding(t, run, 'postgresql');
   });
 
   /** Runs a case that must deadlock on `lockA`/`lockB`, then checks locklint flags the victim there. */
-  async function expectDeadlockFlagged(t: TestContext, name: string, schema: string[], lockA: string, lockB: string) {
-    const active = driver!;
+  async function expectDeadlockFlagged(t: TestContext, active: Driver, name: string, schema: string[], lockA: string, lockB: string) {
     const run = await runCase(active, name, schema, ['A', 'B'], async ({ A, B }) => {
       const { first, firstState, second } = await childInsertThenParentLock(active, A!, B!, lockA, lockB);
       assert.equal(firstState, 'blocked', `session A (${A!.id}): "${lockA}" should wait for B's FOR KEY SHARE lock, got ${describeOutcome(first.outcome)}`);
@@ -239,23 +210,25 @@ describe('PostgreSQL: lock hazards on a real server, judged by locklint from the
 
   // FOR UPDATE conflicts with the other transaction's FOR KEY SHARE: each waits for the other.
   it('child INSERT then SELECT ... FOR UPDATE on the parent: deadlock 40P01, flagged', async (t) => {
-    if (!skipUnlessAvailable(t, server) || !driver) return;
-    await expectDeadlockFlagged(t, 'child_then_parent_for_update', authorBookSchema(''), LOCK_AUTHOR, LOCK_AUTHOR);
+    const active = driverFor(t, postgres);
+    if (!active) return;
+    await expectDeadlockFlagged(t, active, 'child_then_parent_for_update', authorBookSchema(''), LOCK_AUTHOR, LOCK_AUTHOR);
   });
 
   // Changing the referenced key takes FOR UPDATE, like the locking SELECT. ON UPDATE CASCADE
   // lets the surviving transaction's key change go through (its own new book follows it).
   it("child INSERT then UPDATE of the parent's primary key: deadlock 40P01, flagged", async (t) => {
-    if (!skipUnlessAvailable(t, server) || !driver) return;
-    await expectDeadlockFlagged(t, 'child_then_parent_key_update', authorBookSchema(' ON UPDATE CASCADE'), UPDATE_AUTHOR_KEY_A, UPDATE_AUTHOR_KEY_B);
+    const active = driverFor(t, postgres);
+    if (!active) return;
+    await expectDeadlockFlagged(t, active, 'child_then_parent_key_update', authorBookSchema(' ON UPDATE CASCADE'), UPDATE_AUTHOR_KEY_A, UPDATE_AUTHOR_KEY_B);
   });
 
   // A DEFERRABLE INITIALLY DEFERRED foreign key (Django's default on PostgreSQL) is checked at
   // COMMIT, so the INSERT takes no lock on the parent: A's FOR UPDATE proceeds, B's waits for
   // A's commit, nobody deadlocks. https://www.postgresql.org/docs/15/sql-set-constraints.html
   it('same with a DEFERRABLE INITIALLY DEFERRED foreign key (SELECT ... FOR UPDATE): no deadlock, not flagged', async (t) => {
-    if (!skipUnlessAvailable(t, server) || !driver) return;
-    const active = driver;
+    const active = driverFor(t, postgres);
+    if (!active) return;
     const run = await runCase(active, 'deferred_fk_for_update', authorBookSchema(' DEFERRABLE INITIALLY DEFERRED'), ['A', 'B'], async ({ A, B }) => {
       const { first, firstState, second } = await childInsertThenParentLock(active, A!, B!, LOCK_AUTHOR, LOCK_AUTHOR);
       assert.ok(firstState !== 'blocked' && firstState.ok, `session A (${A!.id}): "${LOCK_AUTHOR}" should not wait (B's INSERT took no parent lock), got ${describeOutcome(first.outcome)}`);
@@ -265,10 +238,7 @@ describe('PostgreSQL: lock hazards on a real server, judged by locklint from the
       assert.ok(outcome.ok, `session B (${B!.id}): "${LOCK_AUTHOR}" should succeed once A commits, got ${describeOutcome(outcome)}`);
       await B!.exec('COMMIT');
     });
-    await verdict(t, 'no finding', async (lint) => {
-      const result = await lint({ paths: [run.logFile], dialect: 'postgresql' });
-      assertNotFlagged(result, [CHILD_INSERT_RULE, SELECT_IDS_RULE], run.logFile);
-    });
+    await verdictNoFinding(t, run, 'postgresql');
   });
 
   // The same key-changing UPDATEs with the deferred key: no lock at INSERT, so no deadlock. B's
@@ -276,8 +246,8 @@ describe('PostgreSQL: lock hazards on a real server, judged by locklint from the
   // fails the deferred check (23503): its book points at an author that no longer exists. That
   // is the foreign key doing its job on conflicting data, not a lock hazard.
   it("same with a DEFERRABLE INITIALLY DEFERRED foreign key (UPDATE of the parent's key): no deadlock, not flagged", async (t) => {
-    if (!skipUnlessAvailable(t, server) || !driver) return;
-    const active = driver;
+    const active = driverFor(t, postgres);
+    if (!active) return;
     const run = await runCase(active, 'deferred_fk_key_update', authorBookSchema(' ON UPDATE CASCADE DEFERRABLE INITIALLY DEFERRED'), ['A', 'B'], async ({ A, B }) => {
       const { first, firstState, second } = await childInsertThenParentLock(active, A!, B!, UPDATE_AUTHOR_KEY_A, UPDATE_AUTHOR_KEY_B);
       assert.ok(firstState !== 'blocked' && firstState.ok, `session A (${A!.id}): "${UPDATE_AUTHOR_KEY_A}" should not wait (B's INSERT took no parent lock), got ${describeOutcome(first.outcome)}`);
@@ -287,53 +257,21 @@ describe('PostgreSQL: lock hazards on a real server, judged by locklint from the
       assert.ok(outcome.ok && outcome.rowCount === 0, `session B (${B!.id}): "${UPDATE_AUTHOR_KEY_B}" should find author 1 gone once A commits, got ${describeOutcome(outcome)}`);
       expectError(await B!.attempt('COMMIT'), FOREIGN_KEY_VIOLATION, `session B (${B!.id}): deferred FK check at COMMIT`);
     });
-    await verdict(t, 'no finding', async (lint) => {
-      const result = await lint({ paths: [run.logFile], dialect: 'postgresql' });
-      assertNotFlagged(result, [CHILD_INSERT_RULE, SELECT_IDS_RULE], run.logFile);
-    });
+    await verdictNoFinding(t, run, 'postgresql');
   });
 
-  // Two requests replace owner 1's items as Django's QuerySet.delete() + bulk_create() do by
-  // default: the collector's SELECT of ids in autocommit, then DELETE ... IN and the INSERT each
-  // in an atomic block (psycopg sends BEGIN). Request 2 read ids [1, 2] before request 1 replaced
-  // them, so its DELETE ... IN (1, 2) deletes nothing and its INSERT collides: 23505.
+  // Django's delete() + bulk_create() race (see selectIdsThenDeleteIn): request 2's INSERT fails 23505.
   it('SELECT ids, DELETE ... IN (ids), INSERT under a unique key, two requests: 23505, flagged', async (t) => {
-    if (!skipUnlessAvailable(t, server) || !driver) return;
-    const run = await runCase(driver, 'select_ids_then_delete_in', OWNER_ITEM_SCHEMA, ['request1', 'request2'], async ({ request1, request2 }) => {
-      const first = request1!;
-      const second = request2!;
-      const idsSeenByFirst = (await first.exec(SELECT_ITEM_IDS)).rows.map((row) => Number(row.id));
-      const idsSeenBySecond = (await second.exec(SELECT_ITEM_IDS)).rows.map((row) => Number(row.id));
-      assert.deepEqual(idsSeenBySecond, idsSeenByFirst);
-
-      const deleteFirst = `DELETE FROM item WHERE id IN (${idsSeenByFirst.join(', ')})`;
-      await first.exec('BEGIN');
-      await first.exec(deleteFirst);
-      await first.exec('COMMIT');
-      await first.exec('BEGIN');
-      await first.exec(INSERT_ITEMS);
-      await first.exec('COMMIT');
-
-      const deleteSecond = `DELETE FROM item WHERE id IN (${idsSeenBySecond.join(', ')})`;
-      await second.exec('BEGIN');
-      const deleted = await second.exec(deleteSecond);
-      assert.equal(deleted.rowCount, 0, `request 2 (${second.id}): "${deleteSecond}" should find its ids already gone`);
-      await second.exec('COMMIT');
-      await second.exec('BEGIN');
-      expectError(await second.attempt(INSERT_ITEMS), UNIQUE_VIOLATION, `request 2 (${second.id}): "${INSERT_ITEMS}"`);
-      await second.exec('ROLLBACK');
-      return { deleteFirst, deleteSecond };
-    });
-    const { request1: first, request2: second } = run.sessions;
-    t.diagnostic(`unique violation: request 2 (pid ${second!.id}) ${UNIQUE_VIOLATION} on "${INSERT_ITEMS}"`);
-    const secondDelete = findStatementLine('postgresql', run.logText, second!, run.result.deleteSecond);
-    const firstDelete = findStatementLine('postgresql', run.logText, first!, run.result.deleteFirst);
+    const active = driverFor(t, postgres);
+    if (!active) return;
+    const { run, first, second } = await runSelectIdsThenDeleteIn(active, OWNER_ITEM_SCHEMA, DJANGO_ATOMIC, UNIQUE_VIOLATION);
+    t.diagnostic(`unique violation: request 2 (pid ${second.session.id}) ${UNIQUE_VIOLATION} on "${INSERT_ITEMS}"`);
 
     await verdict(t, "flags the failing request's DELETE ... IN, with PostgreSQL advice", async (lint) => {
       const result = await lint({ paths: [run.logFile], dialect: 'postgresql' });
       // The log shows the 23505 in request 2's session: the finding must name that session.
-      const finding = assertFlagged(result, SELECT_IDS_RULE, { session: second!, at: secondDelete }, run.logFile);
-      assertAnchoredOnlyAt(result, SELECT_IDS_RULE, [{ session: second!, at: secondDelete }, { session: first!, at: firstDelete }], run.logFile);
+      const finding = assertFlagged(result, SELECT_IDS_RULE, second, run.logFile);
+      assertAnchoredOnlyAt(result, SELECT_IDS_RULE, [second, first], run.logFile);
       assertPostgresFixIsNotDeleteByPredicate(finding, `${run.logFile}:${finding.line}`);
     });
   });
@@ -344,8 +282,8 @@ describe('PostgreSQL: lock hazards on a real server, judged by locklint from the
   // never in its snapshot, so it deletes nothing and the INSERT still fails with 23505.
   // https://www.postgresql.org/docs/15/transaction-iso.html#XACT-READ-COMMITTED
   it('DELETE by the predicate inside a transaction, then INSERT: still 23505; the PostgreSQL advice does not call it safe', async (t) => {
-    if (!skipUnlessAvailable(t, server) || !driver) return;
-    const active = driver;
+    const active = driverFor(t, postgres);
+    if (!active) return;
     const run = await runCase(active, 'delete_by_predicate', OWNER_ITEM_SCHEMA, ['request1', 'request2'], async ({ request1, request2 }) => {
       const first = request1!;
       const second = request2!;

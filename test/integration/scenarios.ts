@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { TestContext } from 'node:test';
+import { after, before, type TestContext } from 'node:test';
 import type { Finding, LintResult } from '../../src/model/finding.js';
 import type { LintOptions } from '../../src/index.js';
 import { serversRequired, type Unavailable } from '../support/servers.js';
@@ -41,13 +41,50 @@ export interface PendingStatement {
   readonly outcome: Outcome | undefined;
 }
 
-export function pendingStatement(session: Session, sql: string, run: Promise<Outcome>): PendingStatement {
+function pendingStatement(session: Session, sql: string, run: Promise<Outcome>): PendingStatement {
   const pending: { session: Session; sql: string; done: Promise<Outcome>; outcome: Outcome | undefined } = { session, sql, done: run, outcome: undefined };
   pending.done = run.then((outcome) => {
     pending.outcome = outcome;
     return outcome;
   });
   return pending;
+}
+
+/**
+ * A Session over one client connection. `run` sends a statement and reports its outcome (it never
+ * throws); `close` ends the connection, told whether a statement is still running on it.
+ */
+export function clientSession(
+  label: string,
+  id: string,
+  idQuery: string,
+  run: (sql: string) => Promise<Outcome>,
+  close: (statementRunning: boolean) => Promise<void>,
+): Session {
+  let inFlight = 0;
+  const session: Session = {
+    label,
+    id,
+    idQuery,
+    async exec(sql) {
+      const outcome = await session.attempt(sql);
+      if (!outcome.ok) throw new Error(`session ${label} (${id}): "${sql}" failed: ${outcome.code} ${outcome.message}`);
+      return outcome;
+    },
+    async attempt(sql) {
+      inFlight++;
+      try {
+        return await run(sql);
+      } finally {
+        inFlight--;
+      }
+    },
+    start(sql) {
+      return pendingStatement(session, sql, session.attempt(sql));
+    },
+    close: () => close(inFlight > 0),
+  };
+  return session;
 }
 
 export interface Driver {
@@ -66,6 +103,9 @@ export interface Driver {
   /** Are all these sessions gone from the server (so their disconnect records are logged)? */
   sessionsGone(sessionIds: readonly string[]): Promise<boolean>;
 }
+
+/** A driver the test file opened (its monitor connection), so it closes it too. */
+export type ClosableDriver = Driver & { close(): Promise<void> };
 
 const WAIT_TIMEOUT_MS = 5_000;
 const POLL_MS = 10;
@@ -245,6 +285,14 @@ export async function verdict(t: TestContext, name: string, check: (lint: LintFu
 export const CHILD_INSERT_RULE = 'child-insert-before-parent-update';
 export const SELECT_IDS_RULE = 'select-ids-then-delete-in';
 
+/** The verdict for a safe interleaving: neither rule fires on the case's log. */
+export async function verdictNoFinding(t: TestContext, run: CaseRun<unknown>, dialect: LogDialect): Promise<void> {
+  await verdict(t, 'no finding', async (lint) => {
+    const result = await lint({ paths: [run.logFile], dialect });
+    assertNotFlagged(result, [CHILD_INSERT_RULE, SELECT_IDS_RULE], run.logFile);
+  });
+}
+
 function summarise(findings: readonly Finding[]): string {
   if (findings.length === 0) return 'no findings';
   return findings
@@ -324,6 +372,44 @@ export async function writeCaseFile(caseDir: string, name: string, text: string)
 }
 
 /* -------------------------------------- gating ------------------------------------------ */
+
+/** The server a describe block's cases share, and the driver on it (undefined until started, or when unavailable). */
+export interface ServerForCases<S> {
+  readonly server: S | Unavailable | undefined;
+  readonly driver: ClosableDriver | undefined;
+  /** How long the start took, for the first case's diagnostic. */
+  readonly startedInMs: number;
+}
+
+/**
+ * Starts the server before the enclosing describe block's cases and stops it after them (call it
+ * inside the describe callback). The returned object fills in once the server is up.
+ */
+export function serverForCases<S extends { stop(): Promise<void> }>(
+  start: () => Promise<S | Unavailable>,
+  openDriver: (server: S) => Promise<ClosableDriver>,
+): ServerForCases<S> {
+  const state: { server: S | Unavailable | undefined; driver: ClosableDriver | undefined; startedInMs: number } = { server: undefined, driver: undefined, startedInMs: 0 };
+  before(async () => {
+    const started = Date.now();
+    const server = await start();
+    state.server = server;
+    state.startedInMs = Date.now() - started;
+    if (!('skip' in server)) state.driver = await openDriver(server);
+  });
+  after(async () => {
+    await state.driver?.close();
+    const server = state.server;
+    if (server && !('skip' in server)) await server.stop();
+  });
+  return state;
+}
+
+/** The driver for this case, or undefined when the case is skipped (no server; a failure if servers are required). */
+export function driverFor<S extends object>(t: TestContext, cases: ServerForCases<S>): ClosableDriver | undefined {
+  if (!skipUnlessAvailable(t, cases.server) || !cases.driver) return undefined;
+  return cases.driver;
+}
 
 /**
  * Turns an unavailable server into a skip for this test (with the reason), or into a failure

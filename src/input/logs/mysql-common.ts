@@ -1,10 +1,8 @@
 /**
  * Pieces the MySQL/MariaDB general and slow query log readers share: the server start header
- * both logs print (at the top and again after every restart), the set of live thread ids, the
- * one-notice-per-run report of unrecognised lines, and statement text clean-up.
+ * both logs print (at the top and again after every restart) and the set of live thread ids.
  */
 import type { Dialect } from '../../model/dialect.js';
-import type { InputEvent } from '../../model/input.js';
 
 export const CHAR_TAB = 9;
 export const CHAR_SPACE = 32;
@@ -81,68 +79,4 @@ export class LiveThreads {
     this.ids.clear();
     return all;
   }
-}
-
-const EXCERPT_LENGTH = 60;
-
-/**
- * Counts consecutive lines the reader cannot place and reports each run once, at its first
- * line, so junk is never dropped silently but never floods the output either.
- */
-export class UnrecognisedRun {
-  private count = 0;
-  private firstLine = 0;
-  private firstText = '';
-
-  constructor(
-    private readonly file: string,
-    private readonly emit: (event: InputEvent) => void,
-  ) {}
-
-  add(text: string, lineNumber: number): void {
-    if (this.count === 0) {
-      this.firstLine = lineNumber;
-      this.firstText = text;
-    }
-    this.count++;
-  }
-
-  /** The run is over (a recognised line, or end of file): report it if there was one. */
-  close(): void {
-    if (this.count === 0) return;
-    const trimmed = this.firstText.trim();
-    const excerpt = trimmed.length > EXCERPT_LENGTH ? `${trimmed.slice(0, EXCERPT_LENGTH)}...` : trimmed;
-    this.emit({
-      kind: 'notice',
-      code: 'unrecognised-lines',
-      severity: 'warning',
-      origin: { file: this.file, line: this.firstLine, column: 1, session: null },
-      message: `${this.count} unrecognised ${this.count === 1 ? 'line' : 'lines'} (first: "${excerpt}")`,
-    });
-    this.count = 0;
-    this.firstText = '';
-  }
-}
-
-/**
- * The statement as the rest of the pipeline wants it: no trailing whitespace and no trailing
- * `;` (the slow log appends one to every statement; a client may send one too).
- */
-export function cleanStatementText(text: string): string {
-  let end = text.length;
-  for (;;) {
-    while (end > 0 && isWhitespaceCode(text.charCodeAt(end - 1))) end--;
-    if (end > 0 && text.charCodeAt(end - 1) === 59 /* ; */) {
-      end--;
-      continue;
-    }
-    break;
-  }
-  let start = 0;
-  while (start < end && isWhitespaceCode(text.charCodeAt(start))) start++;
-  return start === 0 && end === text.length ? text : text.slice(start, end);
-}
-
-function isWhitespaceCode(code: number): boolean {
-  return code === CHAR_SPACE || code === CHAR_TAB || code === 10 || code === 13;
 }

@@ -25,15 +25,15 @@ import {
   CHAR_SPACE,
   CHAR_TAB,
   LiveThreads,
-  UnrecognisedRun,
-  cleanStatementText,
   isBlankLine,
   isColumnTitles,
   isDigitCode,
   isServerHeaderDetail,
   serverStartDialect,
 } from './mysql-common.js';
+import { cleanStatement } from './statement-text.js';
 import type { LineParser, LogReader, LogReaderContext } from './types.js';
+import { UnrecognisedLines } from './unrecognised-lines.js';
 
 /** The timestamp before the thread id, classic or ISO 8601; only tried on lines starting with a digit. */
 const TIMESTAMP_PREFIX =
@@ -193,10 +193,10 @@ class GeneralLogParser implements LineParser {
   private lastTime: string | undefined;
   private lastDialect: Dialect | undefined;
   private readonly live = new LiveThreads();
-  private readonly unrecognised: UnrecognisedRun;
+  private readonly unrecognised: UnrecognisedLines;
 
   constructor(private readonly context: LogReaderContext) {
-    this.unrecognised = new UnrecognisedRun(context.file, (event) => context.emit(event));
+    this.unrecognised = new UnrecognisedLines(context.file, (event) => context.emit(event));
   }
 
   line(text: string, lineNumber: number): void {
@@ -272,7 +272,7 @@ class GeneralLogParser implements LineParser {
     this.openCommand = '';
     this.openContinuation = null;
     if (command !== 'Query' && command !== 'Execute') return;
-    const text = cleanStatementText(continuation === null ? this.openArgument : continuation.join('\n'));
+    const text = cleanStatement(continuation === null ? this.openArgument : continuation.join('\n'));
     if (text.length === 0) return;
     this.context.emit({ kind: 'statement', text, origin: this.origin(this.openLine, this.openThreadId, this.openTime) });
   }

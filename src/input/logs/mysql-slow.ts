@@ -25,14 +25,14 @@ import {
   CHAR_SPACE,
   CHAR_TAB,
   LiveThreads,
-  UnrecognisedRun,
-  cleanStatementText,
   isBlankLine,
   isDigitCode,
   isServerHeaderDetail,
   serverStartDialect,
 } from './mysql-common.js';
+import { cleanStatement } from './statement-text.js';
 import type { LineParser, LogReader, LogReaderContext } from './types.js';
+import { UnrecognisedLines } from './unrecognised-lines.js';
 
 /** Header lines that open a record: they end the statement before them. */
 const RECORD_START = /^# (?:Time|User@Host|Thread_id|Query_time|Client):/;
@@ -70,10 +70,10 @@ class SlowLogParser implements LineParser {
   private orderNoticeSent = false;
   private unknownSessionNoticeSent = false;
   private readonly live = new LiveThreads();
-  private readonly unrecognised: UnrecognisedRun;
+  private readonly unrecognised: UnrecognisedLines;
 
   constructor(private readonly context: LogReaderContext) {
-    this.unrecognised = new UnrecognisedRun(context.file, (event) => context.emit(event));
+    this.unrecognised = new UnrecognisedLines(context.file, (event) => context.emit(event));
   }
 
   line(text: string, lineNumber: number): void {
@@ -194,7 +194,7 @@ class SlowLogParser implements LineParser {
   private finishRecord(): void {
     if (this.statementLine !== 0) {
       const lines = this.statementLines;
-      const text = cleanStatementText(lines.length === 1 ? lines[0]! : lines.join('\n'));
+      const text = cleanStatement(lines.length === 1 ? lines[0]! : lines.join('\n'));
       if (text.length > 0) this.emitStatement(text, this.statementLine);
     }
     this.resetRecord();

@@ -1,8 +1,8 @@
 /**
  * What the three PostgreSQL log formats (stderr, csvlog, jsonlog) share once a record is
  * assembled: turning its message into events (statements, extended-protocol executions with
- * their parameters put back, server errors, session ends), per-session state, and the
- * one-notice-per-run report of unrecognised lines.
+ * their parameters put back, server errors, session ends), per-session state, and the count of
+ * unrecognised lines.
  *
  * One statement event per execution:
  * - simple protocol: `statement: <sql>` (log_statement) or `duration: X ms  statement: <sql>`
@@ -26,10 +26,11 @@
  * after an exit the log did not show: the old session ends first. ERROR/FATAL/PANIC records are
  * server errors; their SQLSTATE is `%e` / the csv or json column, else known from the message.
  */
-import type { InputEvent } from '../../model/input.js';
 import type { Origin } from '../../model/origin.js';
 import { substituteParameters, type BoundValue } from '../sql-literal.js';
+import { cleanStatement } from './statement-text.js';
 import type { LogReaderContext } from './types.js';
+import { UnrecognisedLines } from './unrecognised-lines.js';
 
 /** One assembled log record, whatever format it came in. */
 export interface PostgresLogRecord {
@@ -133,76 +134,8 @@ function skipSpaces(text: string, from: number): number {
   return i;
 }
 
-/** Statement text (from `start`) as the pipeline wants it: no surrounding whitespace, no trailing `;`. */
-export function cleanStatement(text: string, from = 0): string {
-  let end = text.length;
-  for (;;) {
-    while (end > 0 && isSpace(text.charCodeAt(end - 1))) end--;
-    if (end > 0 && text.charCodeAt(end - 1) === 59 /* ; */) {
-      end--;
-      continue;
-    }
-    break;
-  }
-  let start = from;
-  while (start < end && isSpace(text.charCodeAt(start))) start++;
-  return start === 0 && end === text.length ? text : text.slice(start, end);
-}
-
 function isSpace(code: number): boolean {
   return code === 32 || code === 9 || code === 10 || code === 13;
-}
-
-const EXCERPT_LENGTH = 60;
-
-/**
- * Counts consecutive lines the reader cannot place and reports each run once, at its first line:
- * junk is never dropped silently, and never floods the output either.
- */
-export class UnrecognisedLines {
-  private count = 0;
-  private firstLine = 0;
-  private firstText = '';
-  /** Lines reported over the whole file (for tests and summaries). */
-  total = 0;
-
-  constructor(
-    private readonly file: string,
-    private readonly emit: (event: InputEvent) => void,
-  ) {}
-
-  add(text: string, lineNumber: number): void {
-    if (this.count === 0) {
-      this.firstLine = lineNumber;
-      this.firstText = text;
-    }
-    this.count++;
-    this.total++;
-  }
-
-  /** Several lines at once (a csv record spanning lines that turned out not to be one). */
-  addLines(firstText: string, firstLine: number, count: number): void {
-    if (count <= 0) return;
-    this.add(firstText, firstLine);
-    this.count += count - 1;
-    this.total += count - 1;
-  }
-
-  /** The run is over (a recognised record, or end of file): report it if there was one. */
-  close(): void {
-    if (this.count === 0) return;
-    const trimmed = this.firstText.trim();
-    const excerpt = trimmed.length > EXCERPT_LENGTH ? `${trimmed.slice(0, EXCERPT_LENGTH)}...` : trimmed;
-    this.emit({
-      kind: 'notice',
-      code: 'unrecognised-lines',
-      severity: 'warning',
-      origin: { file: this.file, line: this.firstLine, column: 1, session: null },
-      message: `${this.count} unrecognised ${this.count === 1 ? 'line' : 'lines'} (first: "${excerpt}")`,
-    });
-    this.count = 0;
-    this.firstText = '';
-  }
 }
 
 /** What a session needs remembered between its records; dropped at disconnection. */

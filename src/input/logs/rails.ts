@@ -29,8 +29,9 @@ import type { Dialect } from '../../model/dialect.js';
 import type { InputEvent } from '../../model/input.js';
 import type { Origin } from '../../model/origin.js';
 import { substituteParameters, type BoundValue, type PlaceholderStyle } from '../sql-literal.js';
-import { splitSql } from '../split-sql.js';
+import { DialectGate, leadingBlankLines, skippedLineCounter, statementsOf, type WeakDialectEvidence } from './orm-common.js';
 import type { LineParser, LogReader, LogReaderContext } from './types.js';
+import type { UnrecognisedLines } from './unrecognised-lines.js';
 
 export interface RailsLogStats {
   lines: number;
@@ -75,9 +76,6 @@ const RAILS_NOISE =
 const ADAPTER_ERROR =
   /(?:PGError|PG::[A-Z]\w*|Mysql2?::Error(?:::\w+)?|Trilogy::\w*Error|SQLite3::[A-Z]\w*|ActiveRecord::(?:Deadlocked|LockWaitTimeout|SerializationFailure|RecordNotUnique))(?::\s+| \()(.*)$/;
 
-/** Records held back while the log has not yet shown its dialect. */
-const DIALECT_WINDOW_RECORDS = 200;
-const DIALECT_WINDOW_CHARS = 1 << 20;
 /** A multi-line record longer than this is cut: bounds memory on a missing colour reset. */
 const MAX_RECORD_LINES = 10_000;
 
@@ -128,21 +126,26 @@ export const railsLogReader: LogReader = {
 };
 
 export class RailsLogParser implements LineParser {
-  readonly stats: RailsLogStats = { lines: 0, records: 0, statements: 0, cacheHits: 0, skippedLines: 0, noiseLines: 0, serverErrors: 0 };
+  private readonly counts = { lines: 0, records: 0, statements: 0, cacheHits: 0, noiseLines: 0, serverErrors: 0 };
+  private readonly skipped: UnrecognisedLines;
   private record: OpenRecord | undefined;
   private pendingError: PendingError | undefined;
-  private firstSkippedLine = 0;
   private readonly gate: DialectGate;
   private mysqlSeenAt = 0;
   private weakPostgresAt = 0;
   private weakSqliteAt = 0;
 
   constructor(private readonly context: LogReaderContext) {
+    this.skipped = skippedLineCounter(context, 'that are neither ActiveRecord SQL records nor known Rails output', 'application output');
     this.gate = new DialectGate(context, () => this.dialectFromWeakEvidence());
   }
 
+  get stats(): RailsLogStats {
+    return { ...this.counts, skippedLines: this.skipped.total };
+  }
+
   line(raw: string, lineNumber: number): void {
-    this.stats.lines++;
+    this.counts.lines++;
     const hasEscape = raw.includes(ESCAPE_CHAR);
     if (this.record && this.continueRecord(raw, hasEscape)) return;
     const plain = hasEscape ? raw.replace(ANSI_CODE, '') : raw;
@@ -155,16 +158,7 @@ export class RailsLogParser implements LineParser {
     if (this.record) this.finishRecord();
     this.flushError();
     this.gate.close();
-    if (this.stats.skippedLines > 0) {
-      const count = this.stats.skippedLines;
-      this.context.emit({
-        kind: 'notice',
-        code: 'unrecognised-lines',
-        severity: 'info',
-        origin: { file: this.context.file, line: this.firstSkippedLine, column: 1, session: null },
-        message: `${count} line${count === 1 ? '' : 's'} that are neither ActiveRecord SQL records nor known Rails output were skipped (application output, first at line ${this.firstSkippedLine})`,
-      });
-    }
+    this.skipped.close();
   }
 
   /** True when the line belonged to the open record. */
@@ -223,7 +217,7 @@ export class RailsLogParser implements LineParser {
     const sqlText = afterHead.trimStart();
     if (sqlText !== '' && !SQL_START.test(sqlText)) return false;
     this.flushError();
-    this.stats.records++;
+    this.counts.records++;
     const name = head[1] ?? '';
     const cached = name === 'CACHE' || name.startsWith('CACHE ');
 
@@ -265,13 +259,12 @@ export class RailsLogParser implements LineParser {
     const record = this.record!;
     this.record = undefined;
     if (record.cached) {
-      this.stats.cacheHits++;
+      this.counts.cacheHits++;
       return;
     }
     const lines = record.sqlLines;
     // The origin stays on the record's line even when the SQL starts below it.
-    let lineOffset = 0;
-    while (lineOffset < lines.length && lines[lineOffset]!.trim() === '') lineOffset++;
+    const lineOffset = leadingBlankLines(lines);
     if (lineOffset === lines.length) return;
     if (record.mode === 'plain' && record.binds === undefined) {
       const last = lines.length - 1;
@@ -301,10 +294,10 @@ export class RailsLogParser implements LineParser {
     if (bindText !== undefined) {
       const values = parseRubyBinds(bindText);
       const style: PlaceholderStyle | undefined = DOLLAR_PLACEHOLDER.test(sql) ? 'dollar' : sql.includes('?') ? 'question' : undefined;
-      if (values && style) sql = substituteKnown(sql, values, style, decided ?? (style === 'dollar' ? 'postgresql' : 'sqlite'));
+      if (values && style) sql = substituteParameters(sql, values, style, decided ?? (style === 'dollar' ? 'postgresql' : 'sqlite'));
     }
     for (const statement of statementsOf(sql, origin, lineOffset, decided)) {
-      this.stats.statements++;
+      this.counts.statements++;
       this.context.emit(statement);
     }
   }
@@ -324,7 +317,7 @@ export class RailsLogParser implements LineParser {
     }
   }
 
-  private dialectFromWeakEvidence(): { dialect: Dialect; line: number } | undefined {
+  private dialectFromWeakEvidence(): WeakDialectEvidence | undefined {
     if (this.mysqlSeenAt) return { dialect: 'mysql', line: this.mysqlSeenAt };
     if (this.weakSqliteAt) return { dialect: 'sqlite', line: this.weakSqliteAt };
     if (this.weakPostgresAt) return { dialect: 'postgresql', line: this.weakPostgresAt };
@@ -334,7 +327,7 @@ export class RailsLogParser implements LineParser {
   private otherLine(plain: string, lineNumber: number): void {
     // Blank, or a colour reset left alone on its line (ANSI codes are already gone from `plain`).
     if (plain.trim() === '') {
-      this.stats.noiseLines++;
+      this.counts.noiseLines++;
       return;
     }
     const { body, session } = splitPrefix(plain);
@@ -346,15 +339,14 @@ export class RailsLogParser implements LineParser {
         message: error[0].replace(ERROR_CLOSER, '').trim(),
         statement: undefined,
       };
-      this.stats.noiseLines++;
+      this.counts.noiseLines++;
       return;
     }
     if (RAILS_NOISE.test(body)) {
-      this.stats.noiseLines++;
+      this.counts.noiseLines++;
       return;
     }
-    if (this.stats.skippedLines === 0) this.firstSkippedLine = lineNumber;
-    this.stats.skippedLines++;
+    this.skipped.add(plain, lineNumber);
   }
 
   /** The lines after an adapter error: `DETAIL:` adds to it, `: <SQL>` names its statement. */
@@ -362,12 +354,12 @@ export class RailsLogParser implements LineParser {
     const error = this.pendingError!;
     if (ERROR_DETAIL.test(plain)) {
       error.message += `\n${plain.trim()}`;
-      this.stats.noiseLines++;
+      this.counts.noiseLines++;
       return true;
     }
     if (plain.startsWith(': ') && error.statement === undefined) {
       error.statement = plain.slice(2).trim();
-      this.stats.noiseLines++;
+      this.counts.noiseLines++;
       return true;
     }
     this.flushError();
@@ -378,7 +370,7 @@ export class RailsLogParser implements LineParser {
     const error = this.pendingError;
     if (!error) return;
     this.pendingError = undefined;
-    this.stats.serverErrors++;
+    this.counts.serverErrors++;
     // Mysql2 puts the statement after the message on the same line: `...; try restarting transaction: UPDATE ...`.
     const inline = error.statement === undefined ? INLINE_STATEMENT.exec(error.message) : null;
     if (inline) {
@@ -533,20 +525,16 @@ function splitTrailingBinds(line: string): { sql: string; binds: string } | unde
   return undefined;
 }
 
-/** A value the log shows in a form we do not turn into a literal (a Time, an object). */
-const UNKNOWN = Symbol('unknown');
-type ParsedValue = BoundValue | typeof UNKNOWN;
-
 /**
  * Parses ActiveRecord's bind list, `[["name", value], [nil, value]]`, into the values in order.
  * Strings, integers, floats, true/false/nil are read; anything else (Rails 4.0's
- * `Sat, 01 Jan 2014 00:00:00 UTC +00:00`) is UNKNOWN and its placeholder stays. Undefined when
- * the text is not a bind list at all.
+ * `Sat, 01 Jan 2014 00:00:00 UTC +00:00`, an object) is an undefined entry, so its placeholder
+ * stays. Undefined when the text is not a bind list at all.
  */
-export function parseRubyBinds(text: string): ParsedValue[] | undefined {
+export function parseRubyBinds(text: string): (BoundValue | undefined)[] | undefined {
   const s = text.trim();
   if (!s.startsWith('[')) return undefined;
-  const values: ParsedValue[] = [];
+  const values: (BoundValue | undefined)[] = [];
   let i = skipSpaces(s, 1);
   if (s[i] === ']') return i === s.length - 1 ? values : undefined;
   for (;;) {
@@ -587,7 +575,7 @@ function scanRubyValue(s: string, start: number, stop: string): number {
 const RUBY_INTEGER = /^-?\d+$/;
 const RUBY_FLOAT = /^-?\d+\.\d+(?:e[+-]?\d+)?$/;
 
-function rubyLiteral(text: string): ParsedValue {
+function rubyLiteral(text: string): BoundValue | undefined {
   if (text === 'nil') return null;
   if (text === 'true') return true;
   if (text === 'false') return false;
@@ -596,8 +584,8 @@ function rubyLiteral(text: string): ParsedValue {
     return Number.isSafeInteger(n) ? n : BigInt(text);
   }
   if (RUBY_FLOAT.test(text)) return Number(text);
-  if (text.length >= 2 && text.startsWith('"') && text.endsWith('"')) return unescapeRuby(text.slice(1, -1)) ?? UNKNOWN;
-  return UNKNOWN;
+  if (text.length >= 2 && text.startsWith('"') && text.endsWith('"')) return unescapeRuby(text.slice(1, -1));
+  return undefined;
 }
 
 const RUBY_SIMPLE_ESCAPES: Readonly<Record<string, string>> = { n: '\n', t: '\t', r: '\r', e: '\x1b', s: ' ', a: '\x07', b: '\b', f: '\f', v: '\v', '0': '\0' };
@@ -634,101 +622,4 @@ function unescapeRuby(body: string): string | undefined {
     } else out += RUBY_SIMPLE_ESCAPES[next] ?? next;
   }
   return out;
-}
-
-/** Marks a value we cannot write as a literal, so that its placeholder can be put back. */
-const UNKNOWN_MARK = '\u0000locklint-unknown-';
-const UNKNOWN_LITERAL = /'\u0000locklint-unknown-(\d+)\u0000'/g;
-
-/**
- * Substitutes known values and leaves the placeholder of an UNKNOWN one: the shared substitution
- * fills every position, so unknown ones go in as marker strings that are then turned back.
- */
-function substituteKnown(sql: string, values: readonly ParsedValue[], style: PlaceholderStyle, dialect: Dialect): string {
-  let unknown = false;
-  const bound = values.map((value, index) => {
-    if (value !== UNKNOWN) return value;
-    unknown = true;
-    return `${UNKNOWN_MARK}${index}\u0000`;
-  });
-  const out = substituteParameters(sql, bound, style, dialect);
-  if (!unknown) return out;
-  return out.replace(UNKNOWN_LITERAL, (_, index: string) => (style === 'dollar' ? `$${Number(index) + 1}` : '?'));
-}
-
-/**
- * One record's text as statement events: a record may hold several (`Fixtures Load`). The first
- * keeps the record's origin; the others get their own line (`lineOffset`: blank lines before the
- * SQL's first line).
- */
-function statementsOf(text: string, origin: Origin, lineOffset: number, dialect: Dialect | undefined): InputEvent[] {
-  const sql = withoutTrailingSemicolons(text);
-  if (!sql.includes(';')) return [{ kind: 'statement', text: sql, origin }];
-  const parts = splitSql(sql, dialect ? { dialect } : {}).statements;
-  if (parts.length <= 1) return [{ kind: 'statement', text: parts[0]?.text ?? sql, origin }];
-  return parts.map((part, index) => ({
-    kind: 'statement',
-    text: part.text,
-    origin: index === 0 ? origin : { ...origin, line: origin.line + lineOffset + part.line - 1, column: part.column },
-  }));
-}
-
-function withoutTrailingSemicolons(text: string): string {
-  let end = text.length;
-  while (end > 0 && (text[end - 1] === ';' || text[end - 1] === ' ' || text[end - 1] === '\n' || text[end - 1] === '\t')) end--;
-  return end === text.length ? text : text.slice(0, end);
-}
-
-/**
- * Holds the first records back until the log shows its dialect, so the `dialect` event comes
- * before any statement (the engine gives a session the dialect known when it opens). Bounded:
- * after DIALECT_WINDOW_RECORDS records or DIALECT_WINDOW_CHARS characters it decides on the weak
- * evidence it has. With the user's `--dialect` nothing is held and no event is emitted.
- */
-class DialectGate {
-  private held: ((dialect: Dialect | undefined) => void)[] | undefined = [];
-  private heldRecords = 0;
-  private heldChars = 0;
-  private dialect: Dialect | undefined;
-
-  constructor(
-    private readonly context: LogReaderContext,
-    private readonly weakEvidence: () => { dialect: Dialect; line: number } | undefined,
-  ) {
-    if (context.options.dialect) {
-      this.dialect = context.options.dialect;
-      this.held = undefined;
-    }
-  }
-
-  get collecting(): boolean {
-    return this.held !== undefined;
-  }
-
-  run(action: (dialect: Dialect | undefined) => void, chars: number): void {
-    if (!this.held) return action(this.dialect);
-    this.held.push(action);
-    if (chars > 0) this.heldRecords++;
-    this.heldChars += chars;
-    if (this.heldRecords >= DIALECT_WINDOW_RECORDS || this.heldChars >= DIALECT_WINDOW_CHARS) this.close();
-  }
-
-  decide(dialect: Dialect, line: number): void {
-    if (!this.held) return;
-    const held = this.held;
-    this.held = undefined;
-    this.dialect = dialect;
-    this.context.emit({ kind: 'dialect', dialect, origin: { file: this.context.file, line, column: 1, session: null } });
-    for (const action of held) action(dialect);
-  }
-
-  /** No strong evidence came: decide on the weak evidence, if any. */
-  close(): void {
-    if (!this.held) return;
-    const weak = this.weakEvidence();
-    if (weak) return this.decide(weak.dialect, weak.line);
-    const held = this.held;
-    this.held = undefined;
-    for (const action of held) action(undefined);
-  }
 }

@@ -1,0 +1,82 @@
+/**
+ * What the MariaDB and PostgreSQL cases have in common: the statements they run (the tables are
+ * created per dialect in each test file) and the interleaving that is the same on both servers.
+ */
+import assert from 'node:assert/strict';
+import { expectError, findStatementLine, runCase, type CaseRun, type Driver, type Occurrence, type Session } from './scenarios.js';
+
+// Parent `author` (id 1 exists), child `book` with a foreign key to it.
+export const INSERT_BOOK_A = "INSERT INTO book (title, author_id) VALUES ('Carrie', 1)";
+export const INSERT_BOOK_B = "INSERT INTO book (title, author_id) VALUES ('Misery', 1)";
+export const UPDATE_AUTHOR_A = "UPDATE author SET country = 'USA' WHERE id = 1";
+export const UPDATE_AUTHOR_B = "UPDATE author SET country = 'United States' WHERE id = 1";
+export const LOCK_AUTHOR = 'SELECT id, country FROM author WHERE id = 1 FOR UPDATE';
+
+// `item` rows replaced per owner (delete, then re-insert) under UNIQUE (owner_id, code).
+export const SELECT_ITEM_IDS = 'SELECT id FROM item WHERE owner_id = 1';
+export const DELETE_ITEMS_BY_OWNER = 'DELETE FROM item WHERE owner_id = 1';
+export const INSERT_ITEMS = "INSERT INTO item (owner_id, code) VALUES (1, 'a'), (1, 'b')";
+
+/** The statements Django sends around an atomic block on this server. */
+export interface AtomicBlock {
+  readonly begin: readonly string[];
+  readonly commit: readonly string[];
+  readonly rollback: readonly string[];
+}
+
+async function execAll(session: Session, statements: readonly string[]): Promise<void> {
+  for (const sql of statements) await session.exec(sql);
+}
+
+/**
+ * Two requests replace owner 1's items the way Django's QuerySet.delete() + bulk_create() do by
+ * default (no ATOMIC_REQUESTS): the collector's SELECT of ids runs in autocommit, the
+ * DELETE ... IN and the INSERT each in their own atomic block. Request 2 reads ids [1, 2] before
+ * request 1 replaces them, so its DELETE ... IN (1, 2) deletes nothing and its INSERT collides
+ * with request 1's new rows: `duplicateKeyCode`. Returns the case and where the log shows each
+ * request's DELETE ... IN.
+ */
+export async function runSelectIdsThenDeleteIn(
+  driver: Driver,
+  ownerItemSchema: readonly string[],
+  atomic: AtomicBlock,
+  duplicateKeyCode: string,
+): Promise<{ run: CaseRun<unknown>; first: Occurrence; second: Occurrence }> {
+  const run = await runCase(driver, 'select_ids_then_delete_in', ownerItemSchema, ['request1', 'request2'], ({ request1, request2 }) =>
+    selectIdsThenDeleteIn(request1!, request2!, atomic, duplicateKeyCode),
+  );
+  const first = run.sessions.request1!;
+  const second = run.sessions.request2!;
+  const secondDelete = findStatementLine(driver.dialect, run.logText, second, run.result.deleteSecond);
+  const firstDelete = findStatementLine(driver.dialect, run.logText, first, run.result.deleteFirst);
+  return { run, first: { session: first, at: firstDelete }, second: { session: second, at: secondDelete } };
+}
+
+async function selectIdsThenDeleteIn(
+  first: Session,
+  second: Session,
+  atomic: AtomicBlock,
+  duplicateKeyCode: string,
+): Promise<{ deleteFirst: string; deleteSecond: string }> {
+  const idsSeenByFirst = (await first.exec(SELECT_ITEM_IDS)).rows.map((row) => Number(row.id));
+  const idsSeenBySecond = (await second.exec(SELECT_ITEM_IDS)).rows.map((row) => Number(row.id));
+  assert.deepEqual(idsSeenBySecond, idsSeenByFirst);
+
+  const deleteFirst = `DELETE FROM item WHERE id IN (${idsSeenByFirst.join(', ')})`;
+  await execAll(first, atomic.begin);
+  await first.exec(deleteFirst);
+  await execAll(first, atomic.commit);
+  await execAll(first, atomic.begin);
+  await first.exec(INSERT_ITEMS);
+  await execAll(first, atomic.commit);
+
+  const deleteSecond = `DELETE FROM item WHERE id IN (${idsSeenBySecond.join(', ')})`;
+  await execAll(second, atomic.begin);
+  const deleted = await second.exec(deleteSecond);
+  assert.equal(deleted.rowCount, 0, `request 2 (${second.id}): "${deleteSecond}" should find its ids already gone`);
+  await execAll(second, atomic.commit);
+  await execAll(second, atomic.begin);
+  expectError(await second.attempt(INSERT_ITEMS), duplicateKeyCode, `request 2 (${second.id}): "${INSERT_ITEMS}"`);
+  await execAll(second, atomic.rollback);
+  return { deleteFirst, deleteSecond };
+}
