@@ -1,7 +1,7 @@
 /**
- * The keyword classifier: routes a statement by its leading keyword, reads transaction control,
- * SET, LOCK/UNLOCK TABLES on its own (no parser handles all of them, design §7), and scans an
- * unparseable DML statement for its table when that can be done reliably.
+ * The keyword classifier: reads transaction control, SET, LOCK/UNLOCK TABLES on its own (no
+ * parser handles all of them, design §7), and scans an unparseable DML statement for its table
+ * when that can be done reliably. (Statements are routed by leading keyword in `ShapeScan.route`.)
  */
 import type { Dialect } from '../model/dialect.js';
 import type { SessionSetting, Statement, TransactionControl } from '../model/statement.js';
@@ -12,48 +12,6 @@ import type { StatementTemplate } from './template.js';
 import type { Token } from './tokenize.js';
 
 const PARSED_BY: Statement['parsedBy'] = 'classifier';
-
-export type Route =
-  /** SELECT / INSERT / UPDATE / DELETE / REPLACE / WITH ...: parsed, cached per shape. */
-  | 'dml'
-  /** CREATE / ALTER / DROP ...: parsed, with a clause-level fallback; never 'unparsed'. */
-  | 'ddl'
-  /** BEGIN / COMMIT / SAVEPOINT / SET / LOCK ...: the classifier alone. */
-  | 'control'
-  /** Known statements that matter to nobody here (SHOW, EXPLAIN, USE...). */
-  | 'other'
-  /** Unknown leading word: a parser may still know it. */
-  | 'unknown';
-
-const DML = new Set(['select', 'insert', 'update', 'delete', 'replace', 'with', 'values', 'table']);
-const DDL = new Set(['create', 'alter', 'drop', 'truncate', 'rename', 'comment', 'grant', 'revoke']);
-const CONTROL = new Set(['begin', 'start', 'commit', 'end', 'rollback', 'abort', 'savepoint', 'release', 'set', 'lock', 'unlock']);
-const OTHER = new Set([
-  'use', 'show', 'explain', 'describe', 'desc', 'analyze', 'analyse', 'vacuum', 'call', 'do', 'handler', 'load',
-  'flush', 'kill', 'optimize', 'repair', 'check', 'checksum', 'reset', 'discard', 'listen', 'notify', 'unlisten',
-  'prepare', 'execute', 'deallocate', 'declare', 'fetch', 'close', 'move', 'copy', 'cluster', 'reindex',
-  'checkpoint', 'refresh', 'xa', 'purge', 'change', 'install', 'uninstall', 'help', 'binlog', 'cache', 'import',
-  'get', 'signal', 'resignal', 'pragma', 'attach', 'detach', 'security', 'reassign', 'shutdown', 'restart',
-  'clone', 'backup', 'stop', 'source', 'delimiter',
-]);
-
-export function leadingWord(pieces: readonly Piece[]): string {
-  for (const piece of pieces) {
-    if (piece.kind === 'op' && piece.text === '(') continue;
-    return piece.kind === 'word' ? piece.text : '';
-  }
-  return '';
-}
-
-export function routeOf(pieces: readonly Piece[]): Route {
-  const word = leadingWord(pieces);
-  if (pieces[0]?.kind === 'op' && pieces[0].text === '(') return 'dml';
-  if (DML.has(word)) return 'dml';
-  if (DDL.has(word)) return word === 'comment' && !isWord(pieces[1], 'on') ? 'unknown' : 'ddl';
-  if (CONTROL.has(word)) return 'control';
-  if (OTHER.has(word)) return 'other';
-  return 'unknown';
-}
 
 export function otherTemplate(): StatementTemplate {
   return { kind: 'other', parsedBy: PARSED_BY, table: null, tables: [] };

@@ -11,6 +11,9 @@
  * - Everything else is parsed once per parse key (dialect + shape with marker literals) and kept
  *   as a template in an LRU cache; each statement takes its own values by position, so IN lists
  *   and multi-row VALUES of any length share one parse.
+ * - A statement of a known shape costs one pass of the lexer into reusable buffers: its shape is
+ *   found by hash (and compared in full), its fingerprint is the cached one, and only the values
+ *   its template uses become objects (`ShapeScan`, `ShapeCache`).
  * - MySQL / MariaDB: node-sql-parser's MySQL build, then its MariaDB build. Locking tails, index
  *   hints, statement modifiers, `PARTITION (...)`, `RETURNING`, the `AS new` row alias are cut
  *   first and `<=>` is read as `=`. SQLite: the SQLite build, then MySQL. PostgreSQL: libpg-query.

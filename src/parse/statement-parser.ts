@@ -2,20 +2,26 @@
  * Text -> Statement. Every statement is fingerprinted; each distinct parse key (dialect + shape)
  * is parsed once and kept as a template; each statement then takes its own values by position.
  * Control statements skip the parsers altogether (the classifier reads them directly).
+ *
+ * The hot path, a statement whose shape was seen before, builds no tokens, pieces or key strings:
+ * the `ShapeScan` finds the shape's cache entry by hash, and the statement gets the entry's
+ * fingerprint and template and its own values, read from the scan.
  */
 import type { Dialect } from '../model/dialect.js';
 import type { Origin } from '../model/origin.js';
 import type { Statement } from '../model/statement.js';
-import { classifyControl, otherTemplate, routeOf, scanDmlTable, type Route } from './classify.js';
+import { classifyControl, otherTemplate, scanDmlTable } from './classify.js';
 import { ddlFromTokens } from './ddl-text.js';
-import { renderForParser, shapeSql, type Piece, type Shape } from './fingerprint.js';
+import { renderForParser, ShapeScan, type Piece, type Route, type Shape } from './fingerprint.js';
 import { ddlTemplate } from './normalize-common.js';
 import { ddlFromNodeSqlParser, normalizeNodeSqlParser } from './normalize-nsp.js';
 import { normalizePg, pgDdlTemplate } from './normalize-pg.js';
 import { isPgParserLoaded, loadPgParser, parseWithPg } from './pg-parser.js';
 import { NO_LOCK, rewriteForNodeSqlParser } from './rewrite.js';
 import { parseWithNodeSqlParser, type NodeSqlParserDatabase, type NodeSqlParserOutput, type ParseOutcome } from './sql-parser.js';
+import { ShapeCache, type ShapeEntry } from './shape-cache.js';
 import { instantiate, type ErrorTemplate, type StatementTemplate } from './template.js';
+import { materializeTokens } from './tokenize.js';
 
 /** Loads libpg-query's WebAssembly once; must be awaited before parsing PostgreSQL text. */
 export function initParsers(): Promise<void> {
@@ -46,13 +52,24 @@ const NODE_SQL_PARSER_CHAIN: Record<Exclude<Dialect, 'postgresql'>, readonly Nod
   sqlite: ['sqlite', 'mysql'],
 };
 
+/** A shape's fingerprint and the template of one statement of it. */
+interface KnownShape {
+  readonly fingerprint: string;
+  readonly template: StatementTemplate;
+}
+
 export class StatementParser {
-  private readonly cache = new Map<string, StatementTemplate>();
-  private readonly cacheSize: number;
+  /** Templates of parsed shapes (DML, DDL, unknown leading words): what `cacheSize` and `stats` are about. */
+  private readonly parsedShapes: ShapeCache<StatementTemplate>;
+  /** Fingerprints of control and other statements, and their templates where a shape shares one (else null). */
+  private readonly classifiedShapes: ShapeCache<StatementTemplate | null>;
+  private readonly scan = new ShapeScan();
   private readonly counters = { parsed: 0, cacheHits: 0, failures: 0 };
 
   constructor(options: StatementParserOptions = {}) {
-    this.cacheSize = Math.max(1, Math.floor(options.cacheSize ?? DEFAULT_CACHE_SIZE));
+    const cacheSize = Math.max(1, Math.floor(options.cacheSize ?? DEFAULT_CACHE_SIZE));
+    this.parsedShapes = new ShapeCache<StatementTemplate>(cacheSize);
+    this.classifiedShapes = new ShapeCache<StatementTemplate | null>(cacheSize);
   }
 
   get stats(): StatementParserStats {
@@ -64,10 +81,12 @@ export class StatementParser {
     if (dialect === 'postgresql' && !isPgParserLoaded()) {
       throw new Error('StatementParser: await initParsers() before parsing PostgreSQL statements');
     }
-    let shape: Shape | undefined;
+    let scanned = false;
     try {
-      shape = shapeSql(text, dialect);
-      const statement = instantiate(this.templateFor(shape, dialect), shape, origin, dialect);
+      const scan = this.scan.scan(text, dialect);
+      scanned = true;
+      const known = this.knownShape(scan, dialect);
+      const statement = instantiate(known.template, scan, known.fingerprint, origin, dialect);
       if (statement.kind === 'unparsed') this.counters.failures++;
       return statement;
     } catch (error) {
@@ -77,7 +96,7 @@ export class StatementParser {
       return {
         kind: 'unparsed',
         text,
-        fingerprint: shape?.fingerprint ?? text.trim().replace(/\s+/g, ' ').toLowerCase(),
+        fingerprint: this.fallbackFingerprint(text, scanned),
         origin,
         dialect,
         parsedBy: 'classifier',
@@ -88,28 +107,52 @@ export class StatementParser {
     }
   }
 
-  private templateFor(shape: Shape, dialect: Dialect): StatementTemplate {
-    if (shape.pieces.length === 0) return otherTemplate();
-    const route = routeOf(shape.pieces);
-    if (route === 'control') return classifyControl(shape.tokens, dialect, shape.text) ?? otherTemplate();
-    if (route === 'other') return otherTemplate();
-    const key = dialect + '\n' + shape.key;
-    const cached = this.cache.get(key);
+  private fallbackFingerprint(text: string, scanned: boolean): string {
+    try {
+      if (scanned) return this.scan.fingerprint();
+    } catch {
+      // fall through to the plain text
+    }
+    return text.trim().replace(/\s+/g, ' ').toLowerCase();
+  }
+
+  private knownShape(scan: ShapeScan, dialect: Dialect): KnownShape {
+    const route: Route = scan.pieceCount === 0 ? 'other' : scan.route();
+    if (route === 'control' || route === 'other') return this.classifiedShape(scan, route, dialect);
+    const cached = this.parsedShapes.find(scan);
     if (cached !== undefined) {
       this.counters.cacheHits++;
-      // Re-insert to mark it recently used (Map keeps insertion order).
-      this.cache.delete(key);
-      this.cache.set(key, cached);
       return cached;
     }
     this.counters.parsed++;
+    const shape = scan.materialize();
     const template = dialect === 'postgresql' ? buildWithPg(shape, route) : buildWithNodeSqlParser(shape, route, dialect);
     // A shape this long is effectively unique; keeping it would only pin memory.
-    if (key.length > MAX_CACHED_KEY_LENGTH) return template;
-    this.cache.set(key, template);
-    if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
-    return template;
+    if (dialect.length + 1 + shape.key.length > MAX_CACHED_KEY_LENGTH) return { fingerprint: shape.fingerprint, template };
+    return this.parsedShapes.add(scan, shape.fingerprint, template);
   }
+
+  /**
+   * Control and other statements: read by the classifier, never parsed. The classifier reads a
+   * control statement's tokens (a SET also its text), so its template is shared by its shape
+   * only when the shape fixes those: no values, no SET, and no `;` the shape dropped.
+   */
+  private classifiedShape(scan: ShapeScan, route: 'control' | 'other', dialect: Dialect): KnownShape {
+    const cached = this.classifiedShapes.find(scan);
+    const tokensArePieces = scan.tokens.count === scan.pieceCount;
+    if (cached !== undefined && hasTemplate(cached) && (route === 'other' || tokensArePieces)) return cached;
+    const template = route === 'other' ? otherTemplate() : (classifyControl(materializeTokens(scan.tokens), dialect, scan.text) ?? otherTemplate());
+    if (cached !== undefined) return { fingerprint: cached.fingerprint, template };
+    const fingerprint = scan.fingerprint();
+    if (fingerprint.length > MAX_CACHED_KEY_LENGTH) return { fingerprint, template };
+    const shared = route === 'other' || (tokensArePieces && scan.slotCount === 0 && template.kind !== 'set');
+    this.classifiedShapes.add(scan, fingerprint, shared ? template : null);
+    return { fingerprint, template };
+  }
+}
+
+function hasTemplate(entry: ShapeEntry<StatementTemplate | null>): entry is ShapeEntry<StatementTemplate> {
+  return entry.template !== null;
 }
 
 /** Index in `shape.pieces` of the piece at `offset` of the parsed text (pieces may have been rewritten). */

@@ -1,6 +1,7 @@
 /**
  * A statement template: the normalised form of one parse key, shared by every statement of that
- * shape. Values are slot references; `instantiate` fills them from each statement's own values.
+ * shape. Values are slot references; `instantiate` fills them from each statement's own values,
+ * read from its `ShapeScan` (only the values a template refers to become `Value` objects).
  */
 import type { Dialect } from '../model/dialect.js';
 import type { Origin } from '../model/origin.js';
@@ -14,7 +15,7 @@ import type {
   TransactionControl,
   Value,
 } from '../model/statement.js';
-import type { Shape } from './fingerprint.js';
+import type { ShapeScan } from './fingerprint.js';
 
 export interface SlotRef {
   readonly kind: 'slot';
@@ -40,7 +41,7 @@ export interface WhereTemplate {
 export interface ErrorTemplate {
   /** Message when there is no token to name (`syntax error at end of input`, nesting...). */
   readonly message: string;
-  /** Index into `Shape.pieces` of the offending token; -1 for the end of the statement, -2 for its start. */
+  /** Index into the shape's pieces of the offending token; -1 for the end of the statement, -2 for its start. */
   readonly pieceIndex: number;
   /** Phrase the message as `syntax error at or near "<the statement's own token>"`. */
   readonly nearToken: boolean;
@@ -73,27 +74,35 @@ export function slotRef(index: number): SlotRef {
   return { kind: 'slot', index };
 }
 
-function resolveOne(ref: ValueRef, shape: Shape, row: number): Value {
+/** The value of a slot in VALUES row `row` (the last row when the slot has fewer). */
+function resolveOne(ref: ValueRef, scan: ShapeScan, row: number): Value {
   if (ref.kind !== 'slot') return ref;
-  const run = shape.slots[ref.index];
-  if (run === undefined) return EXPRESSION;
-  return shape.values[run.start + Math.min(row, run.count - 1) * run.stride] ?? EXPRESSION;
+  const slot = ref.index;
+  if (slot < 0 || slot >= scan.slotCount) return EXPRESSION;
+  const index = scan.slotStart[slot]! + Math.min(row, scan.slotValueCount[slot]! - 1) * scan.slotStride[slot]!;
+  return index >= 0 && index < scan.valueCount ? scan.value(index) : EXPRESSION;
 }
 
 /** Every value a slot stands for (a collapsed IN list stands for many). */
-function resolveAll(refs: readonly ValueRef[], shape: Shape): Value[] {
+function resolveAll(refs: readonly ValueRef[], scan: ShapeScan): Value[] {
   const out: Value[] = [];
   for (const ref of refs) {
     if (ref.kind !== 'slot') {
       out.push(ref);
       continue;
     }
-    const run = shape.slots[ref.index];
-    if (run === undefined) {
+    const slot = ref.index;
+    if (slot < 0 || slot >= scan.slotCount) {
       out.push(EXPRESSION);
       continue;
     }
-    for (let k = 0; k < run.count; k++) out.push(shape.values[run.start + k * run.stride] ?? EXPRESSION);
+    const start = scan.slotStart[slot]!;
+    const stride = scan.slotStride[slot]!;
+    const count = scan.slotValueCount[slot]!;
+    for (let k = 0; k < count; k++) {
+      const index = start + k * stride;
+      out.push(index < scan.valueCount ? scan.value(index) : EXPRESSION);
+    }
   }
   return out;
 }
@@ -110,18 +119,17 @@ export function positionOf(text: string, offset: number, origin: Origin): { line
   return { line, column };
 }
 
-function errorOf(error: ErrorTemplate, shape: Shape, origin: Origin): NonNullable<Statement['parseError']> {
-  const { text, pieces } = shape;
+function errorOf(error: ErrorTemplate, scan: ShapeScan, origin: Origin): NonNullable<Statement['parseError']> {
+  const { text, pieceCount } = scan;
   let offset: number;
   let message = error.message;
-  if (error.pieceIndex === -2 || pieces.length === 0) {
+  if (error.pieceIndex === -2 || pieceCount === 0) {
     offset = firstNonSpace(text);
-  } else if (error.pieceIndex < 0 || error.pieceIndex >= pieces.length) {
-    offset = pieces[pieces.length - 1]!.end;
+  } else if (error.pieceIndex < 0 || error.pieceIndex >= pieceCount) {
+    offset = scan.pieceEnd(pieceCount - 1);
   } else {
-    const piece = pieces[error.pieceIndex]!;
-    offset = piece.start;
-    if (error.nearToken) message = `syntax error at or near "${clip(text.slice(piece.start, piece.end))}"`;
+    offset = scan.pieceStart(error.pieceIndex);
+    if (error.nearToken) message = `syntax error at or near "${clip(text.slice(offset, scan.pieceEnd(error.pieceIndex)))}"`;
   }
   return { message, ...positionOf(text, offset, origin) };
 }
@@ -135,19 +143,25 @@ function clip(token: string): string {
   return token.length > 40 ? `${token.slice(0, 37)}...` : token;
 }
 
-function resolvePredicate(predicate: PredicateTemplate, shape: Shape): ColumnPredicate {
-  const values = predicate.op === 'in' ? resolveAll(predicate.values, shape) : predicate.values.map((ref) => resolveOne(ref, shape, 0));
+function resolvePredicate(predicate: PredicateTemplate, scan: ShapeScan): ColumnPredicate {
+  let values: Value[];
+  if (predicate.op === 'in') {
+    values = resolveAll(predicate.values, scan);
+  } else {
+    values = new Array<Value>(predicate.values.length);
+    for (let i = 0; i < values.length; i++) values[i] = resolveOne(predicate.values[i]!, scan, 0);
+  }
   return predicate.subquery ? { column: predicate.column, op: predicate.op, values, subquery: true } : { column: predicate.column, op: predicate.op, values };
 }
 
-/** A statement from a template and one statement's shape (its own values, text and origin). */
-export function instantiate(template: StatementTemplate, shape: Shape, origin: Origin, dialect: Dialect): Statement {
+/** A statement from a template and one statement's scan (its own values and text), fingerprint and origin. */
+export function instantiate(template: StatementTemplate, scan: ShapeScan, fingerprint: string, origin: Origin, dialect: Dialect): Statement {
   const statement: {
     -readonly [K in keyof Statement]: Statement[K];
   } = {
     kind: template.kind,
-    text: shape.text,
-    fingerprint: shape.fingerprint,
+    text: scan.text,
+    fingerprint,
     origin,
     dialect,
     parsedBy: template.parsedBy,
@@ -157,39 +171,40 @@ export function instantiate(template: StatementTemplate, shape: Shape, origin: O
   if (template.selectColumns !== undefined) statement.selectColumns = template.selectColumns;
   if (template.where !== undefined) {
     const where = template.where;
-    statement.where = {
-      predicates: where.predicates.map((predicate) => resolvePredicate(predicate, shape)),
-      otherColumns: where.otherColumns,
-      onlyPredicates: where.onlyPredicates,
-    };
+    const predicates = new Array<ColumnPredicate>(where.predicates.length);
+    for (let i = 0; i < predicates.length; i++) predicates[i] = resolvePredicate(where.predicates[i]!, scan);
+    statement.where = { predicates, otherColumns: where.otherColumns, onlyPredicates: where.onlyPredicates };
   }
   if (template.lock !== undefined) statement.lock = template.lock;
   if (template.complexSelect !== undefined) statement.complexSelect = template.complexSelect;
   if (template.insertColumns !== undefined) statement.insertColumns = template.insertColumns;
-  if (template.insertRows !== undefined) statement.insertRows = instantiateRows(template, shape);
+  if (template.insertRows !== undefined) statement.insertRows = instantiateRows(template, scan);
   if (template.insertFromSelect !== undefined) statement.insertFromSelect = template.insertFromSelect;
   if (template.conflict !== undefined) statement.conflict = template.conflict;
   if (template.assignments !== undefined) {
-    statement.assignments = new Map(template.assignments.map(([column, ref]) => [column, resolveOne(ref, shape, 0)]));
+    const assignments = new Map<string, Value>();
+    for (const [column, ref] of template.assignments) assignments.set(column, resolveOne(ref, scan, 0));
+    statement.assignments = assignments;
   }
   if (template.transaction !== undefined) statement.transaction = template.transaction;
   if (template.settings !== undefined) statement.settings = template.settings;
   if (template.ddl !== undefined) statement.ddl = template.ddl;
-  if (template.error !== undefined) statement.parseError = errorOf(template.error, shape, origin);
+  if (template.error !== undefined) statement.parseError = errorOf(template.error, scan, origin);
   return statement;
 }
 
-function instantiateRows(template: StatementTemplate, shape: Shape): ReadonlyMap<string, Value>[] {
+function instantiateRows(template: StatementTemplate, scan: ShapeScan): ReadonlyMap<string, Value>[] {
   const rows = template.insertRows ?? [];
   const columns = template.insertColumns ?? [];
-  const keyOf = (index: number): string => columns[index] ?? `#${index + 1}`;
   // A collapsed VALUES list was parsed as its first row: expand it to every row of this statement.
-  if (rows.length === 1 && shape.valuesRows > 1) {
-    const out: ReadonlyMap<string, Value>[] = [];
-    for (let row = 0; row < shape.valuesRows; row++) {
-      out.push(new Map(rows[0]!.map((ref, index) => [keyOf(index), resolveOne(ref, shape, row)])));
-    }
-    return out;
+  const expand = rows.length === 1 && scan.valuesRows > 1;
+  const count = expand ? scan.valuesRows : rows.length;
+  const out = new Array<ReadonlyMap<string, Value>>(count);
+  for (let row = 0; row < count; row++) {
+    const refs = rows[expand ? 0 : row]!;
+    const map = new Map<string, Value>();
+    for (let index = 0; index < refs.length; index++) map.set(columns[index] ?? `#${index + 1}`, resolveOne(refs[index]!, scan, expand ? row : 0));
+    out[row] = map;
   }
-  return rows.map((row) => new Map(row.map((ref, index) => [keyOf(index), resolveOne(ref, shape, 0)])));
+  return out;
 }

@@ -1,11 +1,16 @@
 /**
- * A hand-written SQL lexer: fast enough to run on every statement of a large log (a few
- * microseconds), tolerant of anything (it never throws), and dialect-aware only where the
- * dialects really differ (MySQL `"strings"`, backslash escapes, `#` comments, `/*!...*\/`
- * version comments; PostgreSQL dollar quotes and `E'...'`).
+ * A hand-written SQL lexer: fast enough to run on every statement of a large log, tolerant of
+ * anything (it never throws), and dialect-aware only where the dialects really differ (MySQL
+ * `"strings"`, backslash escapes, `#` comments, `/*!...*\/` version comments; PostgreSQL dollar
+ * quotes and `E'...'`).
+ *
+ * It writes into a reusable `TokenBuffer` (parallel typed arrays, no object per token) and
+ * computes neither token texts nor literal values: both are read from the statement text on
+ * demand (`tokenText`, `literalValue`). `tokenize` gives the same tokens as `Token` objects.
  */
 import type { Dialect } from '../model/dialect.js';
 import type { LiteralValue } from '../model/statement.js';
+import { HASH_SEED, hashChar, keywordFlags, Kw, lookupKeyword } from './keywords.js';
 
 export type TokenKind =
   /** Unquoted identifier or keyword; `text` is lower-cased. Includes MySQL `@var` / `@@var`. */
@@ -32,6 +37,150 @@ export interface Token {
   readonly value?: LiteralValue;
 }
 
+/** Token kinds in a `TokenBuffer`, in `TokenKind` order. */
+export const enum Tk {
+  Word,
+  QIdent,
+  String,
+  Number,
+  Param,
+  Op,
+}
+
+const KIND_NAMES: readonly TokenKind[] = ['word', 'qident', 'string', 'number', 'param', 'op'];
+
+/** `TokenBuffer.code` of an operator: its character code when it is one character long, else one of these. */
+export const enum OpCode {
+  /** A multi-character operator other than `::`. */
+  Multi = 0x10000,
+  /** `::` */
+  Cast = 0x10001,
+}
+
+/** `TokenBuffer.reading`: how to read a token's text or literal value from the statement text. */
+export const enum Reading {
+  Plain,
+  /** A word with non-ASCII characters: lower-cased with `toLowerCase`, not character by character. */
+  NonAsciiWord,
+  /** Quoted identifier `"a"` / `` `a` ``: doubled quotes undone. */
+  QuotedName,
+  /** SQLite `[a]`. */
+  BracketName,
+  /** String whose quote is at `aux`: doubled quotes undone. */
+  Quoted,
+  /** The same, and MySQL backslash escapes too. */
+  QuotedBackslash,
+  /** `X'..'` / `B'..'` (quote at `aux`): `0x..` / `0b..`. */
+  HexString,
+  BitString,
+  /** `$tag$...$tag$`, the body starting at `aux`. */
+  DollarClosed,
+  /** `$tag$...` never closed. */
+  DollarOpen,
+  /** Digits from `aux` (a sign may come before). */
+  Integer,
+  Decimal,
+  /** `0x1F` / `0b101`: the text, lower-cased. */
+  NumberText,
+}
+
+/** Buffers are made this large at first, and again after a statement made them huge. */
+export const INITIAL_CAPACITY = 64;
+export const MAX_KEPT_CAPACITY = 1 << 16;
+
+/** The tokens of one statement, as parallel arrays; reused from statement to statement. */
+export class TokenBuffer {
+  text = '';
+  dialect: Dialect = 'mysql';
+  count = 0;
+  kind!: Uint8Array;
+  start!: Int32Array;
+  end!: Int32Array;
+  /** 1 when whitespace or a comment came between this token and the previous one. */
+  spaced!: Uint8Array;
+  /** Words: keyword flags (`Kw`). Operators: `OpCode`. */
+  code!: Int32Array;
+  reading!: Uint8Array;
+  /** Where the body of a literal starts (see `Reading`). */
+  aux!: Int32Array;
+  /**
+   * Words, quoted names and operators: a hash (`hashChar`) of the text the fingerprint shows for
+   * them, lower-cased for words, as written for the others (quotes included).
+   */
+  hash!: Int32Array;
+  /** Whitespace or a comment since the last token. */
+  private pendingSpace = false;
+
+  constructor() {
+    this.allocate(INITIAL_CAPACITY);
+  }
+
+  reset(text: string, dialect: Dialect): void {
+    this.text = text;
+    this.dialect = dialect;
+    this.count = 0;
+    this.pendingSpace = false;
+    // One huge statement (a mysqldump INSERT) must not pin its buffers for the rest of the run.
+    if (this.kind.length > MAX_KEPT_CAPACITY) this.allocate(INITIAL_CAPACITY);
+  }
+
+  private allocate(size: number): void {
+    this.kind = new Uint8Array(size);
+    this.start = new Int32Array(size);
+    this.end = new Int32Array(size);
+    this.spaced = new Uint8Array(size);
+    this.code = new Int32Array(size);
+    this.reading = new Uint8Array(size);
+    this.aux = new Int32Array(size);
+    this.hash = new Int32Array(size);
+  }
+
+  space(): void {
+    this.pendingSpace = true;
+  }
+
+  add(kind: Tk, start: number, end: number, code: number, reading: Reading, aux: number, hash = 0): void {
+    const index = this.count;
+    if (index === this.kind.length) this.grow();
+    this.kind[index] = kind;
+    this.start[index] = start;
+    this.end[index] = end;
+    this.spaced[index] = this.pendingSpace ? 1 : 0;
+    this.code[index] = code;
+    this.reading[index] = reading;
+    this.aux[index] = aux;
+    this.hash[index] = hash;
+    this.count = index + 1;
+    this.pendingSpace = false;
+  }
+
+  private grow(): void {
+    const size = this.kind.length * 2;
+    this.kind = grown(this.kind, new Uint8Array(size));
+    this.start = grown(this.start, new Int32Array(size));
+    this.end = grown(this.end, new Int32Array(size));
+    this.spaced = grown(this.spaced, new Uint8Array(size));
+    this.code = grown(this.code, new Int32Array(size));
+    this.reading = grown(this.reading, new Uint8Array(size));
+    this.aux = grown(this.aux, new Int32Array(size));
+    this.hash = grown(this.hash, new Int32Array(size));
+  }
+
+  isOp(index: number, code: number): boolean {
+    return index >= 0 && index < this.count && this.kind[index] === Tk.Op && this.code[index] === code;
+  }
+
+  /** A word with one of the keyword `flags`. */
+  isWord(index: number, flags: number): boolean {
+    return index >= 0 && index < this.count && this.kind[index] === Tk.Word && (this.code[index]! & flags) !== 0;
+  }
+}
+
+function grown<T extends Uint8Array | Int32Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
+
 const enum Ch {
   Tab = 9,
   Newline = 10,
@@ -42,27 +191,49 @@ const enum Ch {
   Hash = 35,
   Dollar = 36,
   Percent = 37,
+  Ampersand = 38,
   Quote = 39,
   OpenParen = 40,
   CloseParen = 41,
   Star = 42,
   Plus = 43,
+  Comma = 44,
   Minus = 45,
   Dot = 46,
   Slash = 47,
   Digit0 = 48,
+  Digit1 = 49,
   Digit9 = 57,
   Colon = 58,
+  Semicolon = 59,
+  LessThan = 60,
+  Equals = 61,
+  GreaterThan = 62,
   Question = 63,
   At = 64,
   UpperA = 65,
+  UpperB = 66,
+  UpperF = 70,
+  UpperX = 88,
   UpperZ = 90,
   OpenBracket = 91,
   Backslash = 92,
+  CloseBracket = 93,
+  Caret = 94,
   Underscore = 95,
   Backtick = 96,
   LowerA = 97,
+  LowerB = 98,
+  LowerE = 101,
+  LowerF = 102,
+  LowerN = 110,
+  LowerS = 115,
+  LowerX = 120,
   LowerZ = 122,
+  OpenBrace = 123,
+  Pipe = 124,
+  CloseBrace = 125,
+  Tilde = 126,
 }
 
 function isDigit(c: number): boolean {
@@ -81,43 +252,129 @@ function isSpace(c: number): boolean {
   return c === Ch.Space || c === Ch.Newline || c === Ch.Tab || c === Ch.Return || c === 12 || c === 11;
 }
 
+function isHexDigit(c: number): boolean {
+  return isDigit(c) || (c >= Ch.LowerA && c <= Ch.LowerF) || (c >= Ch.UpperA && c <= Ch.UpperF);
+}
+
+/** ASCII letters lower-cased; every other character as it is. */
+function lowerAscii(c: number): number {
+  return c >= Ch.UpperA && c <= Ch.UpperZ ? c + 32 : c;
+}
+
+/** MySQL multi-character operators, longest first where one is a prefix of another. */
 const MYSQL_OPERATORS = ['<=>', '->>', '<>', '<=', '>=', '!=', ':=', '||', '&&', '<<', '>>', '->', '::'];
-const PG_OPERATOR_CHARS = '+-*/<>=~!@#%^&|`?';
-const PG_OPERATOR_SPECIAL = '~!@#%^&|`?';
 
-/** Words after which `-5` is a signed number rather than a subtraction. */
-const SIGN_KEYWORDS = new Set([
-  'select', 'where', 'and', 'or', 'not', 'then', 'else', 'when', 'case', 'interval', 'between',
-  'like', 'default', 'distinct', 'return', 'having', 'on', 'limit', 'offset', 'by', 'values', 'set',
-]);
+/** The first characters of `MYSQL_OPERATORS`. */
+function startsMysqlOperator(c: number): boolean {
+  return c === Ch.LessThan || c === Ch.GreaterThan || c === Ch.Minus || c === Ch.Bang || c === Ch.Colon || c === Ch.Pipe || c === Ch.Ampersand;
+}
 
-/** Words after which `?` (PostgreSQL) is a placeholder, not the jsonb operator. */
-const PLACEHOLDER_KEYWORDS = new Set([
-  'select', 'where', 'and', 'or', 'not', 'then', 'else', 'when', 'case', 'between', 'like',
-  'limit', 'offset', 'values', 'set', 'in', 'is', 'distinct', 'on', 'by', 'returning', 'any', 'all',
-]);
+/** `+-*\/<>=~!@#%^&|\`?`: what PostgreSQL builds operators from. */
+function isPgOperatorChar(c: number): boolean {
+  return c === Ch.Plus || c === Ch.Minus || c === Ch.Star || c === Ch.Slash || c === Ch.LessThan || c === Ch.GreaterThan || c === Ch.Equals || isPgSpecialOperatorChar(c);
+}
 
-/** MySQL character-set introducers that prefix a string literal (`_utf8mb4'abc'`). */
-const CHARSET_INTRODUCER = /^_(binary|utf8|utf8mb3|utf8mb4|latin1|ascii|ucs2|utf16|utf32)$/;
+/** `~!@#%^&|\`?`: a PostgreSQL operator containing one of these may end in `+` or `-`. */
+function isPgSpecialOperatorChar(c: number): boolean {
+  return c === Ch.Tilde || c === Ch.Bang || c === Ch.At || c === Ch.Hash || c === Ch.Percent || c === Ch.Caret || c === Ch.Ampersand || c === Ch.Pipe || c === Ch.Backtick || c === Ch.Question;
+}
+
+/** `( ) , ; . [ ] { }`: never the start of a multi-character operator. */
+function isSingleCharPunctuation(c: number): boolean {
+  return c === Ch.OpenParen || c === Ch.CloseParen || c === Ch.Comma || c === Ch.Semicolon || c === Ch.Dot || c === Ch.OpenBracket || c === Ch.CloseBracket || c === Ch.OpenBrace || c === Ch.CloseBrace;
+}
+
+/** Splits one statement into tokens (see `lex`). */
+export function tokenize(text: string, dialect: Dialect): Token[] {
+  const buffer = new TokenBuffer();
+  lex(text, dialect, buffer);
+  return materializeTokens(buffer);
+}
+
+/** The buffer's tokens as `Token` objects. */
+export function materializeTokens(buffer: TokenBuffer): Token[] {
+  const tokens: Token[] = new Array<Token>(buffer.count);
+  for (let i = 0; i < buffer.count; i++) {
+    const kind = buffer.kind[i]!;
+    // One object shape for every token keeps property access monomorphic.
+    tokens[i] = {
+      kind: KIND_NAMES[kind]!,
+      text: tokenText(buffer, i),
+      start: buffer.start[i]!,
+      end: buffer.end[i]!,
+      spaced: buffer.spaced[i] === 1,
+      value: kind === Tk.String || kind === Tk.Number ? literalValue(buffer, i) : undefined,
+    };
+  }
+  return tokens;
+}
+
+/** `Token.text`: words lower-cased, quoted names unquoted, everything else as written. */
+export function tokenText(buffer: TokenBuffer, index: number): string {
+  const { text } = buffer;
+  const start = buffer.start[index]!;
+  const end = buffer.end[index]!;
+  switch (buffer.kind[index]) {
+    case Tk.Word:
+      return text.slice(start, end).toLowerCase();
+    case Tk.QIdent:
+      if (buffer.reading[index] === Reading.BracketName) {
+        const closed = end - start >= 2 && text.charCodeAt(end - 1) === Ch.CloseBracket;
+        return text.slice(start + 1, closed ? end - 1 : end);
+      }
+      return unquoteIdentifier(text, start, end);
+    default:
+      return text.slice(start, end);
+  }
+}
+
+/** The value of a string or number token (null for any other token). */
+export function literalValue(buffer: TokenBuffer, index: number): LiteralValue {
+  const { text } = buffer;
+  const start = buffer.start[index]!;
+  const end = buffer.end[index]!;
+  const aux = buffer.aux[index]!;
+  switch (buffer.reading[index]) {
+    case Reading.Quoted:
+      return unquoteString(text, aux, end, false);
+    case Reading.QuotedBackslash:
+      return unquoteString(text, aux, end, true);
+    case Reading.HexString:
+      return '0x' + unquoteString(text, aux, end, false).toLowerCase();
+    case Reading.BitString:
+      return '0b' + unquoteString(text, aux, end, false).toLowerCase();
+    case Reading.DollarClosed:
+      // The closing tag is as long as the opening one, `[start, aux)`.
+      return text.slice(aux, end - (aux - start));
+    case Reading.DollarOpen:
+      return text.slice(aux, end);
+    case Reading.Integer:
+      return integerValue(text, start, aux, end);
+    case Reading.Decimal:
+      return numericValue(text.slice(start, end), false);
+    case Reading.NumberText:
+      return text.slice(start, end).toLowerCase();
+    default:
+      return null;
+  }
+}
 
 /**
- * Splits one statement into tokens. Comments are dropped; a MySQL `/*!NNNNN ... *\/` comment is
- * unwrapped (its content is executed by the server). Unterminated quotes run to the end.
+ * Splits one statement into `buffer`. Comments are dropped; a MySQL `/*!NNNNN ... *\/` comment
+ * is unwrapped (its content is executed by the server). Unterminated quotes run to the end.
  */
-export function tokenize(text: string, dialect: Dialect): Token[] {
+export function lex(text: string, dialect: Dialect, buffer: TokenBuffer): void {
+  buffer.reset(text, dialect);
   const mysqlFamily = dialect === 'mysql' || dialect === 'mariadb';
   const postgres = dialect === 'postgresql';
-  const tokens: Token[] = [];
   const n = text.length;
   let i = 0;
-  const state: LexState = { tokens, spaced: false };
   let inVersionComment = false;
-  const push = (kind: TokenKind, tokenText: string, start: number, end: number, value?: LiteralValue): void => emit(state, kind, tokenText, start, end, value);
 
   while (i < n) {
     const c = text.charCodeAt(i);
     if (isSpace(c)) {
-      state.spaced = true;
+      buffer.space();
       i++;
       continue;
     }
@@ -125,13 +382,13 @@ export function tokenize(text: string, dialect: Dialect): Token[] {
     if (c === Ch.Minus && text.charCodeAt(i + 1) === Ch.Minus) {
       const end = text.indexOf('\n', i);
       i = end === -1 ? n : end + 1;
-      state.spaced = true;
+      buffer.space();
       continue;
     }
     if (c === Ch.Hash && mysqlFamily) {
       const end = text.indexOf('\n', i);
       i = end === -1 ? n : end + 1;
-      state.spaced = true;
+      buffer.space();
       continue;
     }
     if (c === Ch.Slash && text.charCodeAt(i + 1) === Ch.Star) {
@@ -141,57 +398,54 @@ export function tokenize(text: string, dialect: Dialect): Token[] {
         i += third === Ch.Bang ? 3 : 4;
         while (i < n && isDigit(text.charCodeAt(i))) i++;
         inVersionComment = true;
-        state.spaced = true;
+        buffer.space();
         continue;
       }
       i = skipBlockComment(text, i, postgres);
-      state.spaced = true;
+      buffer.space();
       continue;
     }
     if (inVersionComment && c === Ch.Star && text.charCodeAt(i + 1) === Ch.Slash) {
       inVersionComment = false;
       i += 2;
-      state.spaced = true;
+      buffer.space();
       continue;
     }
 
     // Quoted strings and identifiers.
     if (c === Ch.Quote) {
       const end = readQuoted(text, i, Ch.Quote, mysqlFamily);
-      push('string', text.slice(i, end), i, end, unquoteString(text, i, end, mysqlFamily));
+      buffer.add(Tk.String, i, end, 0, mysqlFamily ? Reading.QuotedBackslash : Reading.Quoted, i);
       i = end;
       continue;
     }
-    if (c === Ch.DoubleQuote) {
-      const end = readQuoted(text, i, Ch.DoubleQuote, mysqlFamily);
-      if (mysqlFamily) push('string', text.slice(i, end), i, end, unquoteString(text, i, end, true));
-      else push('qident', unquoteIdentifier(text, i, end), i, end);
+    if (c === Ch.DoubleQuote && mysqlFamily) {
+      const end = readQuoted(text, i, Ch.DoubleQuote, true);
+      buffer.add(Tk.String, i, end, 0, Reading.QuotedBackslash, i);
       i = end;
       continue;
     }
-    if (c === Ch.Backtick && dialect !== 'postgresql') {
-      const end = readQuoted(text, i, Ch.Backtick, false);
-      push('qident', unquoteIdentifier(text, i, end), i, end);
-      i = end;
+    if (c === Ch.DoubleQuote || (c === Ch.Backtick && !postgres)) {
+      i = readQuotedName(text, i, c, buffer);
       continue;
     }
     if (c === Ch.OpenBracket && dialect === 'sqlite') {
       const close = text.indexOf(']', i + 1);
       const end = close === -1 ? n : close + 1;
-      push('qident', text.slice(i + 1, close === -1 ? n : close), i, end);
+      buffer.add(Tk.QIdent, i, end, 0, Reading.BracketName, i, hashText(text, i, end));
       i = end;
       continue;
     }
 
     // Numbers (a leading sign belongs to the number when it cannot be a binary operator).
     if (isDigit(c) || (c === Ch.Dot && isDigit(text.charCodeAt(i + 1)))) {
-      i = readNumber(text, i, i, push);
+      i = readNumber(text, i, i, buffer);
       continue;
     }
-    if ((c === Ch.Minus || c === Ch.Plus) && !afterOperand(tokens[tokens.length - 1])) {
+    if ((c === Ch.Minus || c === Ch.Plus) && !afterOperand(buffer, Kw.Sign)) {
       const next = text.charCodeAt(i + 1);
       if (isDigit(next) || (next === Ch.Dot && isDigit(text.charCodeAt(i + 2)))) {
-        i = readNumber(text, i, i + 1, push);
+        i = readNumber(text, i, i + 1, buffer);
         continue;
       }
     }
@@ -199,12 +453,12 @@ export function tokenize(text: string, dialect: Dialect): Token[] {
     // Placeholders.
     if (c === Ch.Question) {
       const next = text.charCodeAt(i + 1);
-      const isJsonbOperator = postgres && (next === 124 /* | */ || next === 38 /* & */ || afterOperandOrWord(tokens[tokens.length - 1]));
+      const isJsonbOperator = postgres && (next === Ch.Pipe || next === Ch.Ampersand || afterOperand(buffer, Kw.Placeholder));
       if (!isJsonbOperator) {
         // SQLite numbers its placeholders: `?1`, `?2`.
         let j = i + 1;
         if (dialect === 'sqlite') while (j < n && isDigit(text.charCodeAt(j))) j++;
-        push('param', text.slice(i, j), i, j);
+        buffer.add(Tk.Param, i, j, 0, Reading.Plain, 0);
         i = j;
         continue;
       }
@@ -214,31 +468,30 @@ export function tokenize(text: string, dialect: Dialect): Token[] {
       if (isDigit(next)) {
         let j = i + 1;
         while (j < n && isDigit(text.charCodeAt(j))) j++;
-        push('param', text.slice(i, j), i, j);
+        buffer.add(Tk.Param, i, j, 0, Reading.Plain, 0);
         i = j;
         continue;
       }
       const tagEnd = dollarTagEnd(text, i);
       if (tagEnd > 0) {
-        const tag = text.slice(i, tagEnd);
-        const close = text.indexOf(tag, tagEnd);
-        const end = close === -1 ? n : close + tag.length;
-        push('string', text.slice(i, end), i, end, text.slice(tagEnd, close === -1 ? n : close));
+        const close = text.indexOf(text.slice(i, tagEnd), tagEnd);
+        const end = close === -1 ? n : close + (tagEnd - i);
+        buffer.add(Tk.String, i, end, 0, close === -1 ? Reading.DollarOpen : Reading.DollarClosed, tagEnd);
         i = end;
         continue;
       }
     }
     if (c === Ch.Percent) {
       const next = text.charCodeAt(i + 1);
-      if (next === 115 /* s */ && !isIdentPart(text.charCodeAt(i + 2))) {
-        push('param', '%s', i, i + 2);
+      if (next === Ch.LowerS && !isIdentPart(text.charCodeAt(i + 2))) {
+        buffer.add(Tk.Param, i, i + 2, 0, Reading.Plain, 0);
         i += 2;
         continue;
       }
       if (next === Ch.OpenParen) {
         const close = text.indexOf(')', i + 2);
-        if (close > 0 && text.charCodeAt(close + 1) === 115 && /^[A-Za-z_][A-Za-z0-9_]*$/.test(text.slice(i + 2, close))) {
-          push('param', text.slice(i, close + 2), i, close + 2);
+        if (close > 0 && text.charCodeAt(close + 1) === Ch.LowerS && isPlainName(text, i + 2, close)) {
+          buffer.add(Tk.Param, i, close + 2, 0, Reading.Plain, 0);
           i = close + 2;
           continue;
         }
@@ -247,7 +500,7 @@ export function tokenize(text: string, dialect: Dialect): Token[] {
     if (c === Ch.Colon && isIdentStart(text.charCodeAt(i + 1)) && text.charCodeAt(i - 1) !== Ch.Colon) {
       let j = i + 1;
       while (j < n && isIdentPart(text.charCodeAt(j))) j++;
-      push('param', text.slice(i, j), i, j);
+      buffer.add(Tk.Param, i, j, 0, Reading.Plain, 0);
       i = j;
       continue;
     }
@@ -255,68 +508,93 @@ export function tokenize(text: string, dialect: Dialect): Token[] {
     // Words, with the string prefixes that belong to a literal (E'', N'', X'', B'', _utf8mb4'').
     if (isIdentStart(c) || (c === Ch.At && mysqlFamily)) {
       let j = i;
+      let hash = HASH_SEED;
       if (c === Ch.At) {
         j++;
-        if (text.charCodeAt(j) === Ch.At) j++;
+        hash = hashChar(hash, Ch.At);
+        if (text.charCodeAt(j) === Ch.At) {
+          j++;
+          hash = hashChar(hash, Ch.At);
+        }
       }
-      while (j < n && isIdentPart(text.charCodeAt(j))) j++;
-      const word = text.slice(i, j);
-      const lower = word.toLowerCase();
-      const after = text.charCodeAt(j);
-      if (after === Ch.Quote && j - i === 1) {
-        const prefixed = readPrefixedString(text, i, j, lower, mysqlFamily, push);
+      let ascii = true;
+      for (; j < n; j++) {
+        const d = text.charCodeAt(j);
+        if (!isIdentPart(d)) break;
+        if (d > 127) ascii = false;
+        hash = hashChar(hash, lowerAscii(d));
+      }
+      if (j - i === 1 && text.charCodeAt(j) === Ch.Quote) {
+        const prefixed = readPrefixedString(text, i, j, lowerAscii(c), mysqlFamily, buffer);
         if (prefixed > 0) {
           i = prefixed;
           continue;
         }
       }
-      if (mysqlFamily && lower.charCodeAt(0) === Ch.Underscore && CHARSET_INTRODUCER.test(lower)) {
+      let flags = 0;
+      if (ascii) {
+        if (c !== Ch.At) flags = lookupKeyword(text, i, j, hash);
+      } else {
+        // `toLowerCase` may turn a non-ASCII word into a keyword (the Kelvin sign is a `k`).
+        const lower = text.slice(i, j).toLowerCase();
+        flags = keywordFlags(lower);
+        hash = hashText(lower, 0, lower.length);
+      }
+      if (mysqlFamily && (flags & Kw.CharsetIntroducer) !== 0) {
         let k = j;
         while (k < n && isSpace(text.charCodeAt(k))) k++;
         if (text.charCodeAt(k) === Ch.Quote) {
           const end = readQuoted(text, k, Ch.Quote, true);
-          push('string', text.slice(i, end), i, end, unquoteString(text, k, end, true));
+          buffer.add(Tk.String, i, end, 0, Reading.QuotedBackslash, k);
           i = end;
           continue;
         }
       }
-      emit(state, 'word', lower, i, j);
+      buffer.add(Tk.Word, i, j, flags, ascii ? Reading.Plain : Reading.NonAsciiWord, 0, hash);
       i = j;
       continue;
     }
 
     // Operators and punctuation.
-    const op = readOperator(text, i, mysqlFamily, postgres);
-    emit(state, 'op', op, i, i + op.length);
-    i += op.length;
+    const end = readOperator(text, i, mysqlFamily, postgres);
+    if (end === i + 1) {
+      buffer.add(Tk.Op, i, end, c, Reading.Plain, 0, hashChar(HASH_SEED, c));
+    } else {
+      const code = c === Ch.Colon && end === i + 2 && text.charCodeAt(i + 1) === Ch.Colon ? OpCode.Cast : OpCode.Multi;
+      buffer.add(Tk.Op, i, end, code, Reading.Plain, 0, hashText(text, i, end));
+    }
+    i = end;
   }
-  return tokens;
 }
 
-interface LexState {
-  readonly tokens: Token[];
-  /** Whitespace or a comment since the last token. */
-  spaced: boolean;
-}
-
-function emit(state: LexState, kind: TokenKind, text: string, start: number, end: number, value?: LiteralValue): void {
-  // One object shape for every token keeps property access monomorphic.
-  state.tokens.push({ kind, text, start, end, spaced: state.spaced, value });
-  state.spaced = false;
-}
-
-/** True when the previous token ends an operand, so a following `-` or `+` is an operator. */
-function afterOperand(prev: Token | undefined): boolean {
-  if (prev === undefined) return false;
-  if (prev.kind === 'op') return prev.text === ')' || prev.text === ']';
-  if (prev.kind === 'word') return !SIGN_KEYWORDS.has(prev.text);
+/**
+ * True when the previous token ends an operand, so a following `-`/`+` is an operator (with
+ * `Kw.Sign`) or a PostgreSQL `?` is the jsonb operator (with `Kw.Placeholder`): anything but
+ * nothing, an operator other than `)`/`]`, or a keyword of the given list.
+ */
+function afterOperand(buffer: TokenBuffer, keywords: Kw): boolean {
+  const prev = buffer.count - 1;
+  if (prev < 0) return false;
+  const kind = buffer.kind[prev];
+  if (kind === Tk.Op) return buffer.code[prev] === Ch.CloseParen || buffer.code[prev] === Ch.CloseBracket;
+  if (kind === Tk.Word) return (buffer.code[prev]! & keywords) === 0;
   return true;
 }
 
-function afterOperandOrWord(prev: Token | undefined): boolean {
-  if (prev === undefined) return false;
-  if (prev.kind === 'op') return prev.text === ')' || prev.text === ']';
-  if (prev.kind === 'word') return !PLACEHOLDER_KEYWORDS.has(prev.text);
+function hashText(text: string, start: number, end: number): number {
+  let hash = HASH_SEED;
+  for (let i = start; i < end; i++) hash = hashChar(hash, text.charCodeAt(i));
+  return hash;
+}
+
+/** `[A-Za-z_][A-Za-z0-9_]*` over `text[start, end)`. */
+function isPlainName(text: string, start: number, end: number): boolean {
+  if (end <= start) return false;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    const letter = (c >= Ch.LowerA && c <= Ch.LowerZ) || (c >= Ch.UpperA && c <= Ch.UpperZ) || c === Ch.Underscore;
+    if (!letter && !(i > start && isDigit(c))) return false;
+  }
   return true;
 }
 
@@ -340,6 +618,25 @@ function skipBlockComment(text: string, start: number, nested: boolean): number 
     i++;
   }
   return n;
+}
+
+/** Adds the quoted name starting at `start` (what `readQuoted` reads, hashed on the way); returns its end. */
+function readQuotedName(text: string, start: number, quote: number, buffer: TokenBuffer): number {
+  const n = text.length;
+  let hash = hashChar(HASH_SEED, quote);
+  let i = start + 1;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    hash = hashChar(hash, c);
+    i++;
+    if (c === quote) {
+      if (text.charCodeAt(i) !== quote) break;
+      hash = hashChar(hash, quote);
+      i++;
+    }
+  }
+  buffer.add(Tk.QIdent, start, i, 0, Reading.QuotedName, start, hash);
+  return i;
 }
 
 /** End offset (exclusive) of a quoted run starting at `start`; doubled quotes and optional backslash escapes. */
@@ -367,23 +664,31 @@ function readQuoted(text: string, start: number, quote: number, backslashEscapes
 const BACKSLASH_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', b: '\b', Z: '\x1a' };
 
 function unquoteString(text: string, start: number, end: number, backslashEscapes: boolean): string {
-  const quote = text[start]!;
-  const closed = end - start >= 2 && text[end - 1] === quote && end > start + 1;
+  const quote = text.charCodeAt(start);
+  const closed = end - start >= 2 && text.charCodeAt(end - 1) === quote;
   const body = text.slice(start + 1, closed ? end - 1 : end);
-  if (body.indexOf(quote) === -1 && (!backslashEscapes || body.indexOf('\\') === -1)) return body;
+  if (body.indexOf(text[start]!) === -1 && (!backslashEscapes || body.indexOf('\\') === -1)) return body;
+  // Copy the runs between escapes whole rather than character by character.
   let out = '';
+  let run = 0;
   for (let i = 0; i < body.length; i++) {
-    const ch = body[i]!;
-    if (backslashEscapes && ch === '\\' && i + 1 < body.length) {
-      const next = body[++i]!;
+    const c = body.charCodeAt(i);
+    if (backslashEscapes && c === Ch.Backslash && i + 1 < body.length) {
+      const next = body[i + 1]!;
       // MySQL keeps the backslash before % and _ (they matter to LIKE).
-      out += BACKSLASH_ESCAPES[next] ?? (next === '%' || next === '_' ? '\\' + next : next);
+      out += body.slice(run, i) + (BACKSLASH_ESCAPES[next] ?? (next === '%' || next === '_' ? '\\' + next : next));
+      i++;
+      run = i + 1;
       continue;
     }
-    if (ch === quote && body[i + 1] === quote) i++;
-    out += ch;
+    if (c === quote && body.charCodeAt(i + 1) === quote) {
+      // A doubled quote: keep the first, skip the second.
+      out += body.slice(run, i + 1);
+      i++;
+      run = i + 1;
+    }
   }
-  return out;
+  return out + body.slice(run);
 }
 
 function unquoteIdentifier(text: string, start: number, end: number): string {
@@ -393,18 +698,17 @@ function unquoteIdentifier(text: string, start: number, end: number): string {
   return body.indexOf(quote) === -1 ? body : body.split(quote + quote).join(quote);
 }
 
-type Push = (kind: TokenKind, tokenText: string, start: number, end: number, value?: LiteralValue) => void;
-
-function readNumber(text: string, start: number, digitsStart: number, push: Push): number {
+function readNumber(text: string, start: number, digitsStart: number, buffer: TokenBuffer): number {
   const n = text.length;
   let i = digitsStart;
   // Hex (0x1F) and binary (0b101) numbers are MySQL binary strings: keep their text.
-  if (text.charCodeAt(i) === Ch.Digit0 && (text[i + 1] === 'x' || text[i + 1] === 'X' || text[i + 1] === 'b' || text[i + 1] === 'B')) {
-    const hex = text[i + 1] === 'x' || text[i + 1] === 'X';
+  const radix = text.charCodeAt(i) === Ch.Digit0 ? text.charCodeAt(i + 1) : 0;
+  if (radix === Ch.LowerX || radix === Ch.UpperX || radix === Ch.LowerB || radix === Ch.UpperB) {
+    const hex = radix === Ch.LowerX || radix === Ch.UpperX;
     let j = i + 2;
-    while (j < n && (hex ? /[0-9a-fA-F]/.test(text[j]!) : text[j] === '0' || text[j] === '1')) j++;
+    while (j < n && (hex ? isHexDigit(text.charCodeAt(j)) : text.charCodeAt(j) === Ch.Digit0 || text.charCodeAt(j) === Ch.Digit1)) j++;
     if (j > i + 2 && !isIdentPart(text.charCodeAt(j))) {
-      push('number', text.slice(start, j), start, j, text.slice(start, j).toLowerCase());
+      buffer.add(Tk.Number, start, j, 0, Reading.NumberText, digitsStart);
       return j;
     }
   }
@@ -416,7 +720,7 @@ function readNumber(text: string, start: number, digitsStart: number, push: Push
     while (i < n && isDigit(text.charCodeAt(i))) i++;
   }
   const e = text.charCodeAt(i);
-  if (e === 101 || e === 69) {
+  if (e === Ch.LowerE || e === 69 /* E */) {
     let j = i + 1;
     const sign = text.charCodeAt(j);
     if (sign === Ch.Plus || sign === Ch.Minus) j++;
@@ -426,9 +730,20 @@ function readNumber(text: string, start: number, digitsStart: number, push: Push
       while (i < n && isDigit(text.charCodeAt(i))) i++;
     }
   }
-  const raw = text.slice(start, i);
-  push('number', raw, start, i, numericValue(raw, isInteger));
+  buffer.add(Tk.Number, start, i, 0, isInteger ? Reading.Integer : Reading.Decimal, digitsStart);
   return i;
+}
+
+/** Up to 15 digits are exact in a double: read them without making a string. */
+const MAX_EXACT_DIGITS = 15;
+
+/** An integer literal: digits `[digitsStart, end)`, a sign at `start` when `start < digitsStart`. */
+function integerValue(text: string, start: number, digitsStart: number, end: number): LiteralValue {
+  if (end - digitsStart > MAX_EXACT_DIGITS) return numericValue(text.slice(start, end), true);
+  let value = 0;
+  for (let i = digitsStart; i < end; i++) value = value * 10 + (text.charCodeAt(i) - Ch.Digit0);
+  // `-0` stays -0, as Number('-0') does.
+  return text.charCodeAt(start) === Ch.Minus ? -value : value;
 }
 
 /** Integers beyond 2^53 stay exact as digit strings; everything else is a JS number. */
@@ -439,21 +754,21 @@ function numericValue(raw: string, isInteger: boolean): LiteralValue {
   return value;
 }
 
-function readPrefixedString(text: string, start: number, quoteAt: number, prefix: string, mysqlFamily: boolean, push: Push): number {
-  if (prefix === 'x' || prefix === 'b') {
+/** A one-letter prefix (`prefix`, lower-cased) at `start` with a quote at `quoteAt`: the literal's end, or 0. */
+function readPrefixedString(text: string, start: number, quoteAt: number, prefix: number, mysqlFamily: boolean, buffer: TokenBuffer): number {
+  if (prefix === Ch.LowerX || prefix === Ch.LowerB) {
     const end = readQuoted(text, quoteAt, Ch.Quote, false);
-    const body = unquoteString(text, quoteAt, end, false).toLowerCase();
-    push('string', text.slice(start, end), start, end, (prefix === 'x' ? '0x' : '0b') + body);
+    buffer.add(Tk.String, start, end, 0, prefix === Ch.LowerX ? Reading.HexString : Reading.BitString, quoteAt);
     return end;
   }
-  if (prefix === 'n') {
+  if (prefix === Ch.LowerN) {
     const end = readQuoted(text, quoteAt, Ch.Quote, mysqlFamily);
-    push('string', text.slice(start, end), start, end, unquoteString(text, quoteAt, end, mysqlFamily));
+    buffer.add(Tk.String, start, end, 0, mysqlFamily ? Reading.QuotedBackslash : Reading.Quoted, quoteAt);
     return end;
   }
-  if (prefix === 'e' && !mysqlFamily) {
+  if (prefix === Ch.LowerE && !mysqlFamily) {
     const end = readQuoted(text, quoteAt, Ch.Quote, true);
-    push('string', text.slice(start, end), start, end, unquoteString(text, quoteAt, end, true));
+    buffer.add(Tk.String, start, end, 0, Reading.QuotedBackslash, quoteAt);
     return end;
   }
   return 0;
@@ -470,30 +785,32 @@ function dollarTagEnd(text: string, start: number): number {
   return j < text.length ? j + 1 : 0;
 }
 
-/** Characters that never start a multi-character operator. */
-const SINGLE_CHAR_PUNCTUATION = new Set(['(', ')', ',', ';', '.', '[', ']', '{', '}']);
-
-function readOperator(text: string, i: number, mysqlFamily: boolean, postgres: boolean): string {
-  const c = text[i]!;
-  if (SINGLE_CHAR_PUNCTUATION.has(c)) return c;
-  if (c === '=' && text[i + 1] !== '>' && !(postgres && PG_OPERATOR_CHARS.includes(text[i + 1] ?? ' '))) return c;
-  if (postgres && PG_OPERATOR_CHARS.includes(c)) {
+/** The end offset of the operator or punctuation at `i`. */
+function readOperator(text: string, i: number, mysqlFamily: boolean, postgres: boolean): number {
+  const c = text.charCodeAt(i);
+  if (isSingleCharPunctuation(c)) return i + 1;
+  const next = text.charCodeAt(i + 1);
+  if (c === Ch.Equals && next !== Ch.GreaterThan && !(postgres && isPgOperatorChar(next))) return i + 1;
+  if (postgres && isPgOperatorChar(c)) {
     // PostgreSQL lexes the longest run of operator characters, minus a trailing +/- unless special.
     let j = i + 1;
-    while (j < text.length && PG_OPERATOR_CHARS.includes(text[j]!)) {
-      if ((text[j] === '-' && text[j + 1] === '-') || (text[j] === '/' && text[j + 1] === '*')) break;
+    let special = isPgSpecialOperatorChar(c);
+    while (j < text.length && isPgOperatorChar(text.charCodeAt(j))) {
+      const d = text.charCodeAt(j);
+      const after = text.charCodeAt(j + 1);
+      if ((d === Ch.Minus && after === Ch.Minus) || (d === Ch.Slash && after === Ch.Star)) break;
+      if (isPgSpecialOperatorChar(d)) special = true;
       j++;
     }
-    let op = text.slice(i, j);
-    if (op.length > 1 && (op.endsWith('+') || op.endsWith('-')) && ![...op].some((ch) => PG_OPERATOR_SPECIAL.includes(ch))) {
-      op = op.replace(/[+-]+$/, '');
-      if (op === '') op = c;
+    if (j - i > 1 && !special) {
+      while (j > i && (text.charCodeAt(j - 1) === Ch.Plus || text.charCodeAt(j - 1) === Ch.Minus)) j--;
+      if (j === i) j = i + 1;
     }
-    return op;
+    return j;
   }
-  if (c === ':' && text[i + 1] === ':') return '::';
-  for (const candidate of mysqlFamily || !postgres ? MYSQL_OPERATORS : []) {
-    if (text.startsWith(candidate, i)) return candidate;
+  if (c === Ch.Colon && next === Ch.Colon) return i + 2;
+  if ((mysqlFamily || !postgres) && startsMysqlOperator(c)) {
+    for (const candidate of MYSQL_OPERATORS) if (text.startsWith(candidate, i)) return i + candidate.length;
   }
-  return c;
+  return i + 1;
 }
