@@ -4,7 +4,7 @@
  * Each test file starts its own instance in a fresh directory under os.tmpdir(), reachable only
  * through a unix socket in that directory (no TCP listener, so no port can clash and nothing is
  * exposed), with every statement logged, and stops it by pid afterwards. Binaries missing here
- * are installed with scripts/db-servers.sh when we are root on Debian; otherwise the start
+ * are installed with scripts/test-deps.sh when we are root on Debian; otherwise the start
  * functions return `{ skip: reason }`, which the tests turn into a skip, or into a failure when
  * LOCKLINT_REQUIRE_SERVERS=1 (as CI sets).
  *
@@ -96,9 +96,9 @@ function repositoryRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const manifest = path.join(dir, 'package.json');
-    if (existsSync(manifest) && existsSync(path.join(dir, 'scripts', 'db-servers.sh'))) return dir;
+    if (existsSync(manifest) && existsSync(path.join(dir, 'scripts', 'test-deps.sh'))) return dir;
     const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('cannot find the repository root (scripts/db-servers.sh) above ' + import.meta.url);
+    if (parent === dir) throw new Error('cannot find the repository root (scripts/test-deps.sh) above ' + import.meta.url);
     dir = parent;
   }
 }
@@ -107,9 +107,9 @@ function isRoot(): boolean {
   return typeof process.getuid === 'function' && process.getuid() === 0;
 }
 
-/** Runs scripts/db-servers.sh; returns its KEY=VALUE output, or the reason it failed. */
-async function dbServersScript(args: string[]): Promise<{ ok: true; values: Map<string, string> } | { ok: false; reason: string }> {
-  const script = path.join(repositoryRoot(), 'scripts', 'db-servers.sh');
+/** Runs scripts/test-deps.sh; returns its KEY=VALUE output, or the reason it failed. */
+async function testDepsScript(args: string[]): Promise<{ ok: true; values: Map<string, string> } | { ok: false; reason: string }> {
+  const script = path.join(repositoryRoot(), 'scripts', 'test-deps.sh');
   try {
     const { stdout } = await execFileAsync('bash', [script, ...args], { maxBuffer: 16 << 20 });
     const values = new Map<string, string>();
@@ -126,15 +126,18 @@ async function dbServersScript(args: string[]): Promise<{ ok: true; values: Map<
   }
 }
 
-/** Finds the binaries, installing them first when missing (root on Debian only: the script checks). */
-async function locateBinaries(server: 'mariadb' | 'postgresql'): Promise<Map<string, string> | Unavailable> {
-  if (process.platform !== 'linux') return { skip: `${server} integration tests run on Linux only (found ${process.platform})` };
-  const found = await dbServersScript(['paths', server]);
+/**
+ * Finds a program the tests drive (KEY=VALUE paths from scripts/test-deps.sh), installing it
+ * first when missing (root on Debian only: the script checks).
+ */
+export async function locateBinaries(program: 'mariadb' | 'postgresql' | 'pre-commit'): Promise<Map<string, string> | Unavailable> {
+  if (process.platform !== 'linux') return { skip: `the ${program} tests run on Linux only (found ${process.platform})` };
+  const found = await testDepsScript(['paths', program]);
   if (found.ok) return found.values;
-  const installed = await dbServersScript(['install', server]);
-  if (!installed.ok) return { skip: `${server} server not available: ${installed.reason}` };
-  const again = await dbServersScript(['paths', server]);
-  return again.ok ? again.values : { skip: `${server} server not available after install: ${again.reason}` };
+  const installed = await testDepsScript(['install', program]);
+  if (!installed.ok) return { skip: `${program} not available: ${installed.reason}` };
+  const again = await testDepsScript(['paths', program]);
+  return again.ok ? again.values : { skip: `${program} not available after install: ${again.reason}` };
 }
 
 function tail(text: string, lines = 25): string {
@@ -292,7 +295,7 @@ export async function startMariaDb(): Promise<MariaDbServer | Unavailable> {
   const binaries = await locateBinaries('mariadb');
   if ('skip' in binaries) return binaries;
   const mariadbd = binaries.get('MARIADBD');
-  if (!mariadbd) return { skip: 'db-servers.sh did not report a mariadbd binary' };
+  if (!mariadbd) return { skip: 'test-deps.sh did not report a mariadbd binary' };
 
   const tempDir = await mkdtemp(path.join(os.tmpdir(), 'locklint-mariadb-'));
   const socketPath = path.join(tempDir, 'mariadb.sock');
@@ -406,7 +409,7 @@ export async function startPostgres(): Promise<PostgresServer | Unavailable> {
   const binaries = await locateBinaries('postgresql');
   if ('skip' in binaries) return binaries;
   const binDir = binaries.get('PG_BINDIR');
-  if (!binDir) return { skip: 'db-servers.sh did not report a PostgreSQL bin directory' };
+  if (!binDir) return { skip: 'test-deps.sh did not report a PostgreSQL bin directory' };
 
   // initdb and postgres refuse to run as root: as root, run them as the `postgres` account the
   // Debian package creates, in a temp dir that account owns.

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Database servers for locklint's real-server integration tests (test/integration/).
+# The real programs locklint's tests drive: the database servers of the integration tests
+# (test/integration/) and the pre-commit framework of the hook test (test/pre-commit.test.ts).
 #
-#   scripts/db-servers.sh install [mariadb|postgresql|all]   (default: all)
-#       Installs the server binaries from Debian's packages when they are missing:
-#       mariadb-server, and PostgreSQL 15 (postgresql-15, falling back to postgresql).
+#   scripts/test-deps.sh install [mariadb|postgresql|pre-commit|all]   (default: all)
+#       Installs what is missing from Debian's packages: mariadb-server, PostgreSQL 15
+#       (postgresql-15, falling back to postgresql), pre-commit.
 #       Idempotent and fast when everything is present; runs `apt-get update` only when a
 #       package is missing; silent unless it installs something. Needs root to install.
-#       Exits non-zero with a message on stderr when a server cannot be had.
+#       Exits non-zero with a message on stderr when a program cannot be had.
 #
-#   scripts/db-servers.sh paths [mariadb|postgresql|all]
+#   scripts/test-deps.sh paths [mariadb|postgresql|pre-commit|all]
 #       Prints where the binaries were found, as KEY=VALUE lines (no install).
 #
 # Starting and stopping are NOT done here: test/support/servers.ts starts a private instance
@@ -46,7 +47,7 @@ find_postgresql() {
 }
 
 fail() {
-  echo "db-servers.sh: $*" >&2
+  echo "test-deps.sh: $*" >&2
   exit 1
 }
 
@@ -68,13 +69,13 @@ apt_install() {
   local package
   # --no-upgrade: never upgrade an installed package as a side effect (only missing ones are wanted).
   for package in "$@"; do
-    echo "db-servers.sh: installing ${package} ..." >&2
+    echo "test-deps.sh: installing ${package} ..." >&2
     if DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends --no-upgrade \
       -o DPkg::Lock::Timeout=300 "${package}" >"${apt_log}" 2>&1; then
       rm -f "${apt_log}"
       return 0
     fi
-    echo "db-servers.sh: apt-get install ${package} failed:" >&2
+    echo "test-deps.sh: apt-get install ${package} failed:" >&2
     grep -vE '^(Get:|Fetched|Selecting|Preparing|Unpacking|Setting up|Processing)|Reading database' "${apt_log}" | tail -n 15 >&2 || true
   done
   rm -f "${apt_log}"
@@ -87,16 +88,27 @@ install_mariadb() {
   find_mariadb || fail "mariadb-server installed but no mariadbd binary was found"
 }
 
+find_pre_commit() {
+  PRE_COMMIT="$(command -v pre-commit || true)"
+  [[ -n "${PRE_COMMIT}" ]]
+}
+
+install_pre_commit() {
+  find_pre_commit && return 0
+  apt_install pre-commit
+  find_pre_commit || fail "pre-commit installed but not found on the PATH"
+}
+
 install_postgresql() {
   find_postgresql && return 0
   apt_install postgresql-15 postgresql
   find_postgresql || fail "PostgreSQL installed but no postgres/initdb binaries were found"
 }
 
-which_servers="${2:-all}"
-case "${which_servers}" in
-  mariadb | postgresql | all) ;;
-  *) fail "unknown server '${which_servers}' (expected mariadb, postgresql or all)" ;;
+which_programs="${2:-all}"
+case "${which_programs}" in
+  mariadb | postgresql | pre-commit | all) ;;
+  *) fail "unknown program '${which_programs}' (expected mariadb, postgresql, pre-commit or all)" ;;
 esac
 
 case "${1:-}" in
@@ -104,30 +116,37 @@ case "${1:-}" in
     # One installer at a time (the test files may start together): lock this script's own file.
     exec 9<"${BASH_SOURCE[0]}"
     flock 9
-    if [[ "${which_servers}" != postgresql ]]; then install_mariadb; fi
-    if [[ "${which_servers}" != mariadb ]]; then install_postgresql; fi
+    if [[ "${which_programs}" == mariadb || "${which_programs}" == all ]]; then install_mariadb; fi
+    if [[ "${which_programs}" == postgresql || "${which_programs}" == all ]]; then install_postgresql; fi
+    if [[ "${which_programs}" == pre-commit || "${which_programs}" == all ]]; then install_pre_commit; fi
     ;;
   paths)
     status=0
-    if [[ "${which_servers}" != postgresql ]]; then
+    if [[ "${which_programs}" == mariadb || "${which_programs}" == all ]]; then
       if find_mariadb; then
         echo "MARIADBD=${MARIADBD}"
         echo "MARIADB_INSTALL_DB=${MARIADB_INSTALL_DB}"
       else
-        echo "db-servers.sh: mariadbd not found" >&2
+        echo "test-deps.sh: mariadbd not found" >&2
         status=1
       fi
     fi
-    if [[ "${which_servers}" != mariadb ]]; then
+    if [[ "${which_programs}" == postgresql || "${which_programs}" == all ]]; then
       if find_postgresql; then echo "PG_BINDIR=${PG_BINDIR}"; else
-        echo "db-servers.sh: postgres/initdb not found" >&2
+        echo "test-deps.sh: postgres/initdb not found" >&2
+        status=1
+      fi
+    fi
+    if [[ "${which_programs}" == pre-commit || "${which_programs}" == all ]]; then
+      if find_pre_commit; then echo "PRE_COMMIT=${PRE_COMMIT}"; else
+        echo "test-deps.sh: pre-commit not found" >&2
         status=1
       fi
     fi
     exit "${status}"
     ;;
   *)
-    echo "usage: $0 install|paths [mariadb|postgresql|all]" >&2
+    echo "usage: $0 install|paths [mariadb|postgresql|pre-commit|all]" >&2
     exit 2
     ;;
 esac
