@@ -16,7 +16,7 @@
 import type { Dialect } from '../model/dialect.js';
 import type { LiteralValue, Value } from '../model/statement.js';
 import { HASH_SEED, Kw, SPACED_BEFORE_PAREN } from './keywords.js';
-import { INITIAL_CAPACITY, literalValue, lex, materializeTokens, MAX_KEPT_CAPACITY, OpCode, Reading, Tk, TokenBuffer, tokenText, type Token } from './tokenize.js';
+import { Ch, INITIAL_CAPACITY, literalValue, lex, materializeTokens, MAX_KEPT_CAPACITY, OpCode, Reading, Tk, TokenBuffer, tokenText, type Token } from './tokenize.js';
 
 /** A value slot in the shape: one literal/placeholder, a collapsed IN list, or a column of collapsed VALUES rows. */
 export interface SlotPiece {
@@ -116,18 +116,6 @@ const HEADER_SPACE = 1 << 3;
 const HEADER_LENGTH_SHIFT = 4;
 
 const DIALECT_CODE: Record<Dialect, number> = { mysql: 1, mariadb: 2, postgresql: 3, sqlite: 4 };
-
-const enum Ch {
-  OpenParen = 40,
-  CloseParen = 41,
-  Comma = 44,
-  Dot = 46,
-  Semicolon = 59,
-  OpenBracket = 91,
-  CloseBracket = 93,
-  LowerN = 110,
-  LowerT = 116,
-}
 
 function grow(from: Int32Array, minimum: number): Int32Array {
   const to = new Int32Array(Math.max(from.length * 2, minimum));

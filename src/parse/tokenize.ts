@@ -181,7 +181,8 @@ function grown<T extends Uint8Array | Int32Array>(from: T, to: T): T {
   return to;
 }
 
-const enum Ch {
+/** Character codes the lexers compare against (one table for tokenize.ts and fingerprint.ts). */
+export const enum Ch {
   Tab = 9,
   Newline = 10,
   Return = 13,
@@ -228,6 +229,7 @@ const enum Ch {
   LowerF = 102,
   LowerN = 110,
   LowerS = 115,
+  LowerT = 116,
   LowerX = 120,
   LowerZ = 122,
   OpenBrace = 123,
