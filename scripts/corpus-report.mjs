@@ -1,32 +1,67 @@
 #!/usr/bin/env node
 // Per-folder figures for the log corpus beside the repository (../shared/corpus): files,
-// statements, findings by rule, and diagnostics. Run after `npm run build`.
+// records, statements and unrecognised lines as the readers counted them, then findings by
+// rule from the whole pipeline. Run after `npm run build`.
 import { existsSync, readdirSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lint } from '../dist/src/index.js';
+import { detectFormat } from '../dist/src/input/detect.js';
+import { logReaderFor, readLogEvents } from '../dist/src/input/logs/index.js';
 
 const corpus = new URL('../../shared/corpus/', import.meta.url).pathname;
 if (!existsSync(corpus)) {
   console.error('no corpus at ../shared/corpus');
   process.exit(2);
 }
+
+async function head(path) {
+  const file = await open(path);
+  try {
+    const buffer = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await file.read(buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await file.close();
+  }
+}
+
+/** The reader's own counts for one file, through the real driver (batches, statement splitting). */
+async function readerFigures(path, name) {
+  const format = detectFormat(name, await head(path));
+  const reader = format && format !== 'sql' ? logReaderFor(format) : undefined;
+  if (!reader) return undefined;
+  let parser;
+  const counting = { ...reader, create: (context) => (parser = reader.create(context)) };
+  let statements = 0;
+  for await (const event of readLogEvents(counting, { displayName: name, path })) if (event.kind === 'statement') statements++;
+  return { format, records: parser.stats.records, statements, unrecognised: parser.stats.unrecognisedLines };
+}
+
 for (const folder of readdirSync(corpus, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort()) {
-  let files = 0, statements = 0, refused = 0, unrecognised = 0;
+  const totals = { files: 0, records: 0, statements: 0, unrecognised: 0, refused: 0 };
+  const formats = new Map();
   const byRule = new Map();
-  for (const file of readdirSync(join(corpus, folder)).sort()) {
-    files++;
+  for (const name of readdirSync(join(corpus, folder)).sort()) {
+    const path = join(corpus, folder, name);
+    totals.files++;
+    const figures = await readerFigures(path, name);
+    if (figures) {
+      totals.records += figures.records;
+      totals.statements += figures.statements;
+      totals.unrecognised += figures.unrecognised;
+      formats.set(figures.format, (formats.get(figures.format) ?? 0) + 1);
+    }
     try {
-      const result = await lint({ paths: [join(corpus, folder, file)] });
-      statements += result.summary.statements;
-      for (const f of result.findings) {
-        byRule.set(f.ruleId, (byRule.get(f.ruleId) ?? 0) + (f.occurrences ?? 1));
-        const run = f.ruleId === 'unrecognised-lines' ? /^(\d+) unrecognised line/.exec(f.message) : null;
-        if (run) unrecognised += Number(run[1]);
-      }
-    } catch (error) {
-      refused++;
+      const result = await lint({ paths: [path] });
+      for (const f of result.findings) byRule.set(f.ruleId, (byRule.get(f.ruleId) ?? 0) + (f.occurrences ?? 1));
+    } catch {
+      totals.refused++;
     }
   }
-  const rules = [...byRule].map(([id, n]) => `${id} ${n}`).join(', ') || 'none';
-  console.log(`${folder}: ${files} files, ${statements} statements, ${unrecognised} unrecognised lines, ${refused} refused; findings: ${rules}`);
+  const list = (map) => [...map].map(([key, n]) => `${key} ${n}`).join(', ') || 'none';
+  console.log(
+    `${folder}: ${totals.files} files (${list(formats)}), ${totals.records} records, ${totals.statements} statements, ` +
+      `${totals.unrecognised} unrecognised lines, ${totals.refused} refused; findings: ${list(byRule)}`,
+  );
 }

@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import type { InputEvent } from '../src/model/input.js';
 import { mysqlGeneralLogReader } from '../src/input/logs/mysql-general.js';
 import { readLogEvents } from '../src/input/logs/read.js';
-import { feedLines, fileHead, logFixtureLines, notices, readLogFile, sessionEnds, statements, unrecognisedLineCount } from './support/log-events.js';
+import { feedLines, fileHead, logFixtureLines, notices, readLogFile, readLogFileWithStats, sessionEnds, statements, unrecognisedLineCount } from './support/log-events.js';
 import { CORPUS_DIR, FIXTURES_DIR } from './support/paths.js';
 
 const corpusDir = join(CORPUS_DIR, 'mysql-general');
@@ -22,29 +22,30 @@ const readFile = (path: string, displayName = 'general.log'): Promise<InputEvent
 // ---------------------------------------------------------------- corpus
 
 /**
- * Counted by hand from the files: Query/Execute records, Quit records (plus reused-id Connects
- * and restarts, none here), and lines that are no record, header or continuation.
+ * Counted by hand from the files: records (lines with a thread id and command, counted with
+ * grep), Query/Execute records, Quit records (plus reused-id Connects and restarts, none here),
+ * and lines that are no record, header or continuation.
  */
-const CORPUS_COUNTS: Record<string, { statements: number; sessionEnds: number; unrecognised: number }> = {
-  'lnav__logfile_mysql_gen.log': { statements: 9, sessionEnds: 2, unrecognised: 0 },
-  'mysql-utilities__sample-general.log': { statements: 8, sessionEnds: 1, unrecognised: 0 },
-  'percona-toolkit__genlog001.txt': { statements: 2, sessionEnds: 2, unrecognised: 0 },
-  'percona-toolkit__genlog002.txt': { statements: 2, sessionEnds: 0, unrecognised: 0 },
-  'percona-toolkit__genlog003.txt': { statements: 2, sessionEnds: 2, unrecognised: 0 },
-  'percona-toolkit__genlog004.txt': { statements: 1, sessionEnds: 0, unrecognised: 0 },
-  'percona-toolkit__genlog005.txt': { statements: 11, sessionEnds: 0, unrecognised: 0 },
-  'percona-toolkit__log001.txt': { statements: 4, sessionEnds: 3, unrecognised: 0 },
-  'percona-toolkit__pt-1573-general-log-system.log': { statements: 3, sessionEnds: 1, unrecognised: 0 },
-  'percona-toolkit__pt-upgrade-genlog001.txt': { statements: 2, sessionEnds: 2, unrecognised: 0 },
+const CORPUS_COUNTS: Record<string, { records: number; statements: number; sessionEnds: number; unrecognised: number }> = {
+  'lnav__logfile_mysql_gen.log': { records: 14, statements: 9, sessionEnds: 2, unrecognised: 0 },
+  'mysql-utilities__sample-general.log': { records: 12, statements: 8, sessionEnds: 1, unrecognised: 0 },
+  'percona-toolkit__genlog001.txt': { records: 7, statements: 2, sessionEnds: 2, unrecognised: 0 },
+  'percona-toolkit__genlog002.txt': { records: 2, statements: 2, sessionEnds: 0, unrecognised: 0 },
+  'percona-toolkit__genlog003.txt': { records: 7, statements: 2, sessionEnds: 2, unrecognised: 0 },
+  'percona-toolkit__genlog004.txt': { records: 4, statements: 1, sessionEnds: 0, unrecognised: 0 },
+  'percona-toolkit__genlog005.txt': { records: 13, statements: 11, sessionEnds: 0, unrecognised: 0 },
+  'percona-toolkit__log001.txt': { records: 11, statements: 4, sessionEnds: 3, unrecognised: 0 },
+  'percona-toolkit__pt-1573-general-log-system.log': { records: 5, statements: 3, sessionEnds: 1, unrecognised: 0 },
+  'percona-toolkit__pt-upgrade-genlog001.txt': { records: 7, statements: 2, sessionEnds: 2, unrecognised: 0 },
 };
 
 test('general log corpus: every file reads, with the hand-counted statements, session ends and unrecognised lines', { skip: corpusSkip }, async () => {
   const files = readdirSync(corpusDir).sort();
   assert.ok(files.length > 0);
   for (const name of files) {
-    const events = await readFile(join(corpusDir, name), name);
+    const { events, stats } = await readLogFileWithStats(mysqlGeneralLogReader, join(corpusDir, name), name);
     const expected = CORPUS_COUNTS[name];
-    const actual = { statements: statements(events).length, sessionEnds: sessionEnds(events).length, unrecognised: unrecognisedLineCount(events) };
+    const actual = { records: stats.records, statements: statements(events).length, sessionEnds: sessionEnds(events).length, unrecognised: unrecognisedLineCount(events) };
     if (expected) assert.deepEqual(actual, expected, name);
     else assert.equal(actual.unrecognised, 0, `${name}: no unrecognised lines`);
     for (const event of events) assert.equal(event.origin.file, name);

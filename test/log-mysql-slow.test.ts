@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 import type { InputEvent } from '../src/model/input.js';
 import { mysqlGeneralLogReader } from '../src/input/logs/mysql-general.js';
 import { mysqlSlowLogReader } from '../src/input/logs/mysql-slow.js';
-import { feedLines, fileHead, logFixtureLines, noticeCodes, notices, readLogFile, sessionEnds, statements, unrecognisedLineCount } from './support/log-events.js';
+import { feedLines, fileHead, logFixtureLines, noticeCodes, notices, readLogFile, readLogFileWithStats, sessionEnds, statements, unrecognisedLineCount } from './support/log-events.js';
 import { CORPUS_DIR, FIXTURES_DIR } from './support/paths.js';
 
 const corpusDir = join(CORPUS_DIR, 'mysql-slow');
@@ -21,58 +21,59 @@ const readFile = (path: string, displayName = 'slow.log'): Promise<InputEvent[]>
 // ---------------------------------------------------------------- corpus
 
 /**
- * Counted by hand: records whose body holds a statement (an `administrator command` or a bare
+ * Counted by hand: records (`# Query_time:` lines, counted with grep), records whose body holds a statement (an `administrator command` or a bare
  * `;` is none), Quit commands with a thread id plus live threads at mid-file restarts, and
  * whether some statement has no thread id (the unknown-sessions notice).
  */
-const CORPUS_COUNTS: Record<string, { statements: number; sessionEnds: number; unknownSessions: boolean }> = {
-  'beats__mariadb-10.3.13.log': { statements: 1, sessionEnds: 0, unknownSessions: false },
-  'beats__mysql-ubuntu-8.0.15.log': { statements: 2, sessionEnds: 0, unknownSessions: false },
-  'go-mysql__mariadb102-with-explain.log': { statements: 1, sessionEnds: 0, unknownSessions: false },
-  'go-mysql__slow013.log': { statements: 5, sessionEnds: 3, unknownSessions: false },
-  'go-mysql__slow019.log': { statements: 4, sessionEnds: 0, unknownSessions: false },
-  'go-mysql__slow023.log': { statements: 8, sessionEnds: 0, unknownSessions: false },
-  'go-mysql__slow024.log': { statements: 3, sessionEnds: 0, unknownSessions: true },
-  'go-mysql__slow026.log': { statements: 1, sessionEnds: 0, unknownSessions: false },
-  'go-mysql__slow027.log': { statements: 1, sessionEnds: 0, unknownSessions: false },
-  'lnav__logfile_mysql_slow.log': { statements: 6, sessionEnds: 0, unknownSessions: false },
-  'mysql-utilities__sample-slow.log': { statements: 9, sessionEnds: 0, unknownSessions: true },
-  'percona-toolkit__bug_957442_sample.log': { statements: 3, sessionEnds: 2, unknownSessions: false },
-  'percona-toolkit__mysql5.7.log': { statements: 2, sessionEnds: 0, unknownSessions: false },
-  'percona-toolkit__pt-secure-collect-slow_80.log': { statements: 294, sessionEnds: 12, unknownSessions: false },
-  'percona-toolkit__slow-pt-243.txt': { statements: 0, sessionEnds: 1, unknownSessions: false },
-  'percona-toolkit__slow001.txt': { statements: 2, sessionEnds: 0, unknownSessions: true },
-  'percona-toolkit__slow002.txt': { statements: 8, sessionEnds: 0, unknownSessions: false },
-  'percona-toolkit__slow006.txt': { statements: 6, sessionEnds: 0, unknownSessions: false },
-  'percona-toolkit__slow008.txt': { statements: 2, sessionEnds: 1, unknownSessions: false },
-  'percona-toolkit__slow013.txt': { statements: 4, sessionEnds: 1, unknownSessions: false },
-  'percona-toolkit__slow014.txt': { statements: 2, sessionEnds: 0, unknownSessions: true },
-  'percona-toolkit__slow017.txt': { statements: 1, sessionEnds: 0, unknownSessions: true },
-  'percona-toolkit__slow020.txt': { statements: 3, sessionEnds: 0, unknownSessions: false },
-  'percona-toolkit__slow023.txt': { statements: 1, sessionEnds: 0, unknownSessions: true },
-  'percona-toolkit__slow029.txt': { statements: 3, sessionEnds: 0, unknownSessions: false },
-  'percona-toolkit__slow031.txt': { statements: 1, sessionEnds: 0, unknownSessions: true },
-  'percona-toolkit__slow034.txt': { statements: 9, sessionEnds: 0, unknownSessions: true },
-  'percona-toolkit__slow035.txt': { statements: 2, sessionEnds: 0, unknownSessions: true },
-  'percona-toolkit__slow036.txt': { statements: 1, sessionEnds: 0, unknownSessions: true },
-  'percona-toolkit__slow045.txt': { statements: 2, sessionEnds: 0, unknownSessions: false },
-  'percona-toolkit__slow046.txt': { statements: 1, sessionEnds: 0, unknownSessions: true },
-  'percona-toolkit__slow056.txt': { statements: 2, sessionEnds: 0, unknownSessions: false },
-  'percona-toolkit__slow059.txt': { statements: 3, sessionEnds: 0, unknownSessions: false },
-  'percona-toolkit__slow061.txt': { statements: 1, sessionEnds: 0, unknownSessions: false },
+const CORPUS_COUNTS: Record<string, { records: number; statements: number; sessionEnds: number; unknownSessions: boolean }> = {
+  'beats__mariadb-10.3.13.log': { records: 1, statements: 1, sessionEnds: 0, unknownSessions: false },
+  'beats__mysql-ubuntu-8.0.15.log': { records: 2, statements: 2, sessionEnds: 0, unknownSessions: false },
+  'go-mysql__mariadb102-with-explain.log': { records: 1, statements: 1, sessionEnds: 0, unknownSessions: false },
+  'go-mysql__slow013.log': { records: 5, statements: 5, sessionEnds: 3, unknownSessions: false },
+  'go-mysql__slow019.log': { records: 4, statements: 4, sessionEnds: 0, unknownSessions: false },
+  'go-mysql__slow023.log': { records: 8, statements: 8, sessionEnds: 0, unknownSessions: false },
+  'go-mysql__slow024.log': { records: 3, statements: 3, sessionEnds: 0, unknownSessions: true },
+  'go-mysql__slow026.log': { records: 1, statements: 1, sessionEnds: 0, unknownSessions: false },
+  'go-mysql__slow027.log': { records: 1, statements: 1, sessionEnds: 0, unknownSessions: false },
+  'lnav__logfile_mysql_slow.log': { records: 6, statements: 6, sessionEnds: 0, unknownSessions: false },
+  'mysql-utilities__sample-slow.log': { records: 12, statements: 9, sessionEnds: 0, unknownSessions: true },
+  'percona-toolkit__bug_957442_sample.log': { records: 7, statements: 3, sessionEnds: 2, unknownSessions: false },
+  'percona-toolkit__mysql5.7.log': { records: 2, statements: 2, sessionEnds: 0, unknownSessions: false },
+  'percona-toolkit__pt-secure-collect-slow_80.log': { records: 310, statements: 294, sessionEnds: 12, unknownSessions: false },
+  'percona-toolkit__slow-pt-243.txt': { records: 2, statements: 0, sessionEnds: 1, unknownSessions: false },
+  'percona-toolkit__slow001.txt': { records: 2, statements: 2, sessionEnds: 0, unknownSessions: true },
+  'percona-toolkit__slow002.txt': { records: 8, statements: 8, sessionEnds: 0, unknownSessions: false },
+  'percona-toolkit__slow006.txt': { records: 6, statements: 6, sessionEnds: 0, unknownSessions: false },
+  'percona-toolkit__slow008.txt': { records: 3, statements: 2, sessionEnds: 1, unknownSessions: false },
+  'percona-toolkit__slow013.txt': { records: 5, statements: 4, sessionEnds: 1, unknownSessions: false },
+  'percona-toolkit__slow014.txt': { records: 2, statements: 2, sessionEnds: 0, unknownSessions: true },
+  'percona-toolkit__slow017.txt': { records: 1, statements: 1, sessionEnds: 0, unknownSessions: true },
+  'percona-toolkit__slow020.txt': { records: 3, statements: 3, sessionEnds: 0, unknownSessions: false },
+  'percona-toolkit__slow023.txt': { records: 1, statements: 1, sessionEnds: 0, unknownSessions: true },
+  'percona-toolkit__slow029.txt': { records: 3, statements: 3, sessionEnds: 0, unknownSessions: false },
+  'percona-toolkit__slow031.txt': { records: 1, statements: 1, sessionEnds: 0, unknownSessions: true },
+  'percona-toolkit__slow034.txt': { records: 9, statements: 9, sessionEnds: 0, unknownSessions: true },
+  'percona-toolkit__slow035.txt': { records: 2, statements: 2, sessionEnds: 0, unknownSessions: true },
+  'percona-toolkit__slow036.txt': { records: 1, statements: 1, sessionEnds: 0, unknownSessions: true },
+  'percona-toolkit__slow045.txt': { records: 2, statements: 2, sessionEnds: 0, unknownSessions: false },
+  'percona-toolkit__slow046.txt': { records: 1, statements: 1, sessionEnds: 0, unknownSessions: true },
+  'percona-toolkit__slow056.txt': { records: 2, statements: 2, sessionEnds: 0, unknownSessions: false },
+  'percona-toolkit__slow059.txt': { records: 3, statements: 3, sessionEnds: 0, unknownSessions: false },
+  'percona-toolkit__slow061.txt': { records: 1, statements: 1, sessionEnds: 0, unknownSessions: false },
 };
 
 test('slow log corpus: every file reads, with the hand-counted statements, session ends and notices', { skip: corpusSkip }, async () => {
   const files = readdirSync(corpusDir).sort();
   assert.ok(files.length > 0);
   for (const name of files) {
-    const events = await readFile(join(corpusDir, name), name);
+    const { events, stats } = await readLogFileWithStats(mysqlSlowLogReader, join(corpusDir, name), name);
     assert.equal(unrecognisedLineCount(events), 0, `${name}: no unrecognised lines`);
+    assert.equal(stats.unrecognisedLines, 0, name);
     const expected = CORPUS_COUNTS[name];
     if (!expected) continue;
     const found = statements(events);
     assert.deepEqual(
-      { statements: found.length, sessionEnds: sessionEnds(events).length, unknownSessions: found.some((s) => s.origin.session === null) },
+      { records: stats.records, statements: found.length, sessionEnds: sessionEnds(events).length, unknownSessions: found.some((s) => s.origin.session === null) },
       expected,
       name,
     );

@@ -5,8 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Dialect } from '../src/model/dialect.js';
 import type { InputEvent } from '../src/model/input.js';
 import { parseRubyBinds, railsLogReader, RailsLogParser, type RailsLogStats } from '../src/input/logs/rails.js';
-import type { LogReader } from '../src/input/logs/types.js';
-import { feedLines, readLogFile, statements, texts } from './support/log-events.js';
+import { feedLines, readLogFileWithStats, statements, texts } from './support/log-events.js';
 
 const REPO_ROOT = new URL('../../', import.meta.url);
 const CORPUS = fileURLToPath(new URL('../shared/corpus/rails/', REPO_ROOT));
@@ -44,7 +43,7 @@ test('rails: named, unnamed and TRANSACTION records; request lines and source li
     'COMMIT',
   ]);
   assert.deepEqual(statements(events).map((e) => e.origin.line), [4, 5, 6, 8, 9, 10]);
-  assert.equal(stats.skippedLines, 0);
+  assert.equal(stats.unrecognisedLines, 0);
   assert.equal(events.filter((e) => e.kind === 'notice').length, 0);
 });
 
@@ -109,7 +108,7 @@ test('rails: uncoloured multi-line SQL continues by shape and does not swallow a
   assert.equal(error.statement, 'UPDATE authors SET n = 1 WHERE id = 1');
   assert.equal(error.origin.line, 7);
   assert.match(error.message, /deadlock detected\nDETAIL: {2}Process 1/);
-  assert.equal(stats.skippedLines, 2);
+  assert.equal(stats.unrecognisedLines, 2);
   const notices = events.filter((e) => e.kind === 'notice');
   assert.equal(notices.length, 1, 'one notice per file, however many runs of skipped lines');
   assert.deepEqual(
@@ -220,18 +219,7 @@ test('rails: sniff recognises ActiveRecord records and nothing else', () => {
 });
 
 /** Every corpus file through the real driver, with the parser's counters kept for the assertions. */
-async function readCorpusFile(name: string): Promise<{ events: InputEvent[]; stats: RailsLogStats }> {
-  let parser: RailsLogParser | undefined;
-  const reader: LogReader = {
-    ...railsLogReader,
-    create(context) {
-      parser = railsLogReader.create(context) as RailsLogParser;
-      return parser;
-    },
-  };
-  const events = await readLogFile(reader, CORPUS + name, name);
-  return { events, stats: parser!.stats };
-}
+const readCorpusFile = (name: string): Promise<{ events: InputEvent[]; stats: RailsLogStats }> => readLogFileWithStats<RailsLogStats>(railsLogReader, CORPUS + name, name);
 
 const isBegin = (text: string): boolean => /^begin\b/i.test(text);
 const isCommit = (text: string): boolean => /^commit\b/i.test(text);

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { InputEvent, InputNoticeEvent, ServerErrorEvent, SessionEndEvent, StatementEvent } from '../../src/model/input.js';
 import { readLogEvents } from '../../src/input/logs/read.js';
-import type { LineParser, LogReader, LogReaderOptions } from '../../src/input/logs/types.js';
+import type { LineParser, LogReadStats, LogReader, LogReaderOptions } from '../../src/input/logs/types.js';
 
 /**
  * Runs a reader's line parser over inline lines, numbering them from 1. No driver: what the
@@ -26,6 +26,18 @@ export async function readLogFile(reader: LogReader, path: string, displayName: 
   const events: InputEvent[] = [];
   for await (const event of readLogEvents(reader, { displayName, path })) events.push(event);
   return events;
+}
+
+/** As readLogFile, with the reader's own counts for the file kept for assertions. */
+export async function readLogFileWithStats<Stats extends LogReadStats = LogReadStats>(
+  reader: LogReader,
+  path: string,
+  displayName: string,
+): Promise<{ events: InputEvent[]; stats: Stats }> {
+  let parser: LineParser | undefined;
+  const counting: LogReader = { ...reader, create: (context) => (parser = reader.create(context)) };
+  const events = await readLogFile(counting, path, displayName);
+  return { events, stats: parser!.stats as Stats };
 }
 
 /** The start of a file as auto-detection sniffs it. */

@@ -35,18 +35,16 @@ import type { InputEvent } from '../../model/input.js';
 import type { Origin } from '../../model/origin.js';
 import { substituteParameters, type BoundValue } from '../sql-literal.js';
 import { DialectGate, leadingBlankLines, skippedLineCounter, statementsOf } from './orm-common.js';
-import type { LineParser, LogReader, LogReaderContext } from './types.js';
+import type { LineParser, LogReadStats, LogReader, LogReaderContext } from './types.js';
 import type { UnrecognisedLines } from './unrecognised-lines.js';
 
-export interface DjangoLogStats {
+export interface DjangoLogStats extends LogReadStats {
   lines: number;
   records: number;
   /** Statement events emitted (`executemany` and multi-statement records give several). */
   statements: number;
   /** `None; args=` records: statements that failed without their text. */
   failedStatements: number;
-  /** Lines outside any record (other loggers' output), reported in one notice. */
-  skippedLines: number;
   /** COMMIT / ROLLBACK records (Django 4.2+). */
   boundaries: number;
 }
@@ -135,7 +133,7 @@ export class DjangoLogParser implements LineParser {
   }
 
   get stats(): DjangoLogStats {
-    return { ...this.counts, skippedLines: this.skipped.total };
+    return { ...this.counts, unrecognisedLines: this.skipped.total };
   }
 
   line(text: string, lineNumber: number): void {

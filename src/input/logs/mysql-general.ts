@@ -32,7 +32,7 @@ import {
   serverStartDialect,
 } from './mysql-common.js';
 import { cleanStatement } from './statement-text.js';
-import type { LineParser, LogReader, LogReaderContext } from './types.js';
+import type { LineParser, LogReadStats, LogReader, LogReaderContext } from './types.js';
 import { UnrecognisedLines } from './unrecognised-lines.js';
 
 /** The timestamp before the thread id, classic or ISO 8601; only tried on lines starting with a digit. */
@@ -194,9 +194,14 @@ class GeneralLogParser implements LineParser {
   private lastDialect: Dialect | undefined;
   private readonly live = new LiveThreads();
   private readonly unrecognised: UnrecognisedLines;
+  private records = 0;
 
   constructor(private readonly context: LogReaderContext) {
     this.unrecognised = new UnrecognisedLines(context.file, (event) => context.emit(event));
+  }
+
+  get stats(): LogReadStats {
+    return { records: this.records, unrecognisedLines: this.unrecognised.total };
   }
 
   line(text: string, lineNumber: number): void {
@@ -208,6 +213,7 @@ class GeneralLogParser implements LineParser {
     if (this.prefix.read(text)) {
       this.closeOpenRecord();
       this.unrecognised.close();
+      this.records++;
       this.handleRecord(lineNumber);
       return;
     }

@@ -31,7 +31,7 @@ import {
   serverStartDialect,
 } from './mysql-common.js';
 import { cleanStatement } from './statement-text.js';
-import type { LineParser, LogReader, LogReaderContext } from './types.js';
+import type { LineParser, LogReadStats, LogReader, LogReaderContext } from './types.js';
 import { UnrecognisedLines } from './unrecognised-lines.js';
 
 /** Header lines that open a record: they end the statement before them. */
@@ -71,9 +71,14 @@ class SlowLogParser implements LineParser {
   private unknownSessionNoticeSent = false;
   private readonly live = new LiveThreads();
   private readonly unrecognised: UnrecognisedLines;
+  private records = 0;
 
   constructor(private readonly context: LogReaderContext) {
     this.unrecognised = new UnrecognisedLines(context.file, (event) => context.emit(event));
+  }
+
+  get stats(): LogReadStats {
+    return { records: this.records, unrecognisedLines: this.unrecognised.total };
   }
 
   line(text: string, lineNumber: number): void {
@@ -165,6 +170,7 @@ class SlowLogParser implements LineParser {
     const semicolon = text.indexOf(';', ADMINISTRATOR_COMMAND.length);
     const command = text.slice(ADMINISTRATOR_COMMAND.length, semicolon === -1 ? text.length : semicolon).trim();
     const threadId = this.threadId;
+    this.records++;
     this.resetRecord();
     this.state = State.Idle;
     if (threadId === null) return;
@@ -192,6 +198,7 @@ class SlowLogParser implements LineParser {
   }
 
   private finishRecord(): void {
+    if (this.state !== State.Idle) this.records++;
     if (this.statementLine !== 0) {
       const lines = this.statementLines;
       const text = cleanStatement(lines.length === 1 ? lines[0]! : lines.join('\n'));

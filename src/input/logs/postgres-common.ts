@@ -29,7 +29,7 @@
 import type { Origin } from '../../model/origin.js';
 import { substituteParameters, type BoundValue } from '../sql-literal.js';
 import { cleanStatement } from './statement-text.js';
-import type { LogReaderContext } from './types.js';
+import type { LogReadStats, LogReaderContext } from './types.js';
 import { UnrecognisedLines } from './unrecognised-lines.js';
 
 /** One assembled log record, whatever format it came in. */
@@ -151,11 +151,6 @@ interface SessionState {
   executedText: string | undefined;
 }
 
-/** Counts a reader can report about a file it read. */
-export interface PostgresLogStats {
-  readonly records: number;
-  readonly unrecognisedLines: number;
-}
 
 /**
  * Sessions whose disconnection is never logged would otherwise pile up (log_disconnections off,
@@ -202,7 +197,7 @@ export class PostgresEventBuilder {
     this.sessions.clear();
   }
 
-  stats(): PostgresLogStats {
+  get stats(): LogReadStats {
     return { records: this.records, unrecognisedLines: this.unrecognised.total };
   }
 

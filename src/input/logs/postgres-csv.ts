@@ -7,8 +7,8 @@
  * internal_query_pos, context, query, query_pos, location, ... The first 22 never move, and
  * they are all we read.
  */
-import { PostgresEventBuilder, type PostgresLogRecord, type PostgresLogStats } from './postgres-common.js';
-import type { LineParser, LogReader, LogReaderContext } from './types.js';
+import { PostgresEventBuilder, type PostgresLogRecord } from './postgres-common.js';
+import type { LineParser, LogReadStats, LogReader, LogReaderContext } from './types.js';
 
 const CHAR_QUOTE = 34;
 const CHAR_TAB = 9;
@@ -171,8 +171,8 @@ class CsvLogParser implements LineParser {
   }
 
   /** Records read and lines not placed, for summaries and tests. */
-  stats(): PostgresLogStats {
-    return this.builder.stats();
+  get stats(): LogReadStats {
+    return this.builder.stats;
   }
 
   line(text: string, lineNumber: number): void {

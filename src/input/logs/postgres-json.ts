@@ -5,8 +5,8 @@
  * (`{"level":"info","ts":...,"logger":"postgres","msg":"record","record":{"log_time":...}}`);
  * the operator's own lines (other loggers) are recognised and skipped.
  */
-import { PostgresEventBuilder, type PostgresLogRecord, type PostgresLogStats } from './postgres-common.js';
-import type { LineParser, LogReader, LogReaderContext } from './types.js';
+import { PostgresEventBuilder, type PostgresLogRecord } from './postgres-common.js';
+import type { LineParser, LogReadStats, LogReader, LogReaderContext } from './types.js';
 
 const CHAR_BRACE = 123;
 
@@ -69,8 +69,8 @@ class JsonLogParser implements LineParser {
   }
 
   /** Records read and lines not placed, for summaries and tests. */
-  stats(): PostgresLogStats {
-    return this.builder.stats();
+  get stats(): LogReadStats {
+    return this.builder.stats;
   }
 
   line(line: string, lineNumber: number): void {

@@ -17,8 +17,8 @@
  */
 import type { LogLinePrefix, PrefixedLine } from './log-line-prefix.js';
 import { HEURISTIC_PREFIX, compileLogLinePrefix, guessLogLinePrefix } from './log-line-prefix.js';
-import { PostgresEventBuilder, type PostgresLogRecord, type PostgresLogStats } from './postgres-common.js';
-import type { LineParser, LogReader, LogReaderContext } from './types.js';
+import { PostgresEventBuilder, type PostgresLogRecord } from './postgres-common.js';
+import type { LineParser, LogReadStats, LogReader, LogReaderContext } from './types.js';
 
 const CHAR_TAB = 9;
 const CHAR_SPACE = 32;
@@ -153,8 +153,8 @@ class StderrLogParser implements LineParser {
   }
 
   /** Records read and lines not placed, for summaries and tests. */
-  stats(): PostgresLogStats {
-    return this.builder.stats();
+  get stats(): LogReadStats {
+    return this.builder.stats;
   }
 
   line(text: string, lineNumber: number): void {

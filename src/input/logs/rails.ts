@@ -30,18 +30,16 @@ import type { InputEvent } from '../../model/input.js';
 import type { Origin } from '../../model/origin.js';
 import { substituteParameters, type BoundValue, type PlaceholderStyle } from '../sql-literal.js';
 import { DialectGate, leadingBlankLines, skippedLineCounter, statementsOf, type WeakDialectEvidence } from './orm-common.js';
-import type { LineParser, LogReader, LogReaderContext } from './types.js';
+import type { LineParser, LogReadStats, LogReader, LogReaderContext } from './types.js';
 import type { UnrecognisedLines } from './unrecognised-lines.js';
 
-export interface RailsLogStats {
+export interface RailsLogStats extends LogReadStats {
   lines: number;
   /** SQL records, cache hits included. */
   records: number;
   /** Statement events emitted (a multi-statement record gives several). */
   statements: number;
   cacheHits: number;
-  /** Lines that are neither SQL nor known Rails output (reported in one notice). */
-  skippedLines: number;
   /** Known Rails output and blank lines, skipped silently. */
   noiseLines: number;
   serverErrors: number;
@@ -141,7 +139,7 @@ export class RailsLogParser implements LineParser {
   }
 
   get stats(): RailsLogStats {
-    return { ...this.counts, skippedLines: this.skipped.total };
+    return { ...this.counts, unrecognisedLines: this.skipped.total };
   }
 
   line(raw: string, lineNumber: number): void {

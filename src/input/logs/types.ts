@@ -15,11 +15,20 @@ export interface LogReaderContext {
   emit(event: InputEvent): void;
 }
 
+/** What every reader can say about a file it read: for summaries, reports and tests. */
+export interface LogReadStats {
+  /** Log records recognised (a record may hold no statement, or several). */
+  readonly records: number;
+  /** Lines that are no record of the format: counted and reported, never dropped silently. */
+  readonly unrecognisedLines: number;
+}
+
 /** A synchronous line-by-line state machine: fast, and testable by feeding it an array of lines. */
 export interface LineParser {
   line(text: string, lineNumber: number): void;
   /** End of file: flush any record still being assembled. */
   end(): void;
+  readonly stats: LogReadStats;
 }
 
 export interface LogReader {
