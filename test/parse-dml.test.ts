@@ -271,4 +271,27 @@ describe('dialect specifics', () => {
     assert.equal(replace.conflict, 'replace');
     assert.equal(replace.parsedBy, 'node-sql-parser');
   });
+
+  // Both from the Rails corpus (solid_apm, activerecord-mysql-enum): parse-error warnings before.
+  it('SQLite: ON CONFLICT upserts, which its node-sql-parser build rejects, are read by the PostgreSQL grammar', () => {
+    const upsert = parser.parse('INSERT INTO "spans" ("uuid", "name") VALUES (\'u1\', \'x\') ON CONFLICT DO NOTHING RETURNING "id"', origin, 'sqlite');
+    assert.equal(upsert.kind, 'insert');
+    assert.equal(upsert.parsedBy, 'libpg-query');
+    assert.equal(upsert.table, 'spans');
+    assert.deepEqual(rows(upsert), [{ uuid: lit('u1'), name: lit('x') }]);
+    assert.notEqual(upsert.conflict, 'error');
+  });
+
+  it('MySQL: all-defaults inserts (VALUES (), ...) are inserts with no column values', () => {
+    for (const sql of ['INSERT INTO `basic` VALUES ()', 'INSERT IGNORE INTO basic () VALUES (), ()']) {
+      const s = parser.parse(sql, origin, 'mysql');
+      assert.equal(s.kind, 'insert', sql);
+      assert.equal(s.table, 'basic', sql);
+      assert.deepEqual(s.insertColumns, [], sql);
+    }
+    assert.equal(parser.parse('INSERT IGNORE INTO basic () VALUES (), ()', origin, 'mysql').insertRows?.length, 2);
+    assert.equal(parser.parse('INSERT IGNORE INTO basic () VALUES (), ()', origin, 'mysql').conflict, 'ignore');
+    // A column list with no values is not that shape: still an error, not a guess.
+    assert.equal(parser.parse('INSERT INTO basic (a) VALUES ()', origin, 'mysql').kind, 'unparsed');
+  });
 });

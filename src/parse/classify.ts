@@ -7,7 +7,7 @@ import type { Dialect } from '../model/dialect.js';
 import type { SessionSetting, Statement, TransactionControl } from '../model/statement.js';
 import type { Piece } from './fingerprint.js';
 import { unique } from './normalize-common.js';
-import { identifierName, isWord, readQualifiedName } from './rewrite.js';
+import { identifierName, isOp, isWord, readQualifiedName } from './rewrite.js';
 import type { StatementTemplate } from './template.js';
 import type { Token } from './tokenize.js';
 
@@ -217,6 +217,40 @@ const RESERVED_AFTER_TABLE_KEYWORD = new Set([
   'select', 'from', 'where', 'set', 'values', 'value', 'join', 'on', 'using', 'order', 'group', 'limit', 'having',
   'union', 'into', 'as', 'and', 'or', 'not', 'null', 'default', 'returning', 'lateral', 'with',
 ]);
+
+/**
+ * MySQL's all-defaults insert, `INSERT [IGNORE] INTO t [()] VALUES () [, ()]...`, which
+ * node-sql-parser rejects: every column takes its default, so no value of the statement names a
+ * parent row. Null for any other shape.
+ */
+export function defaultRowsInsertTemplate(pieces: readonly Piece[], dialect: Dialect): StatementTemplate | null {
+  const table = scanDmlTable(pieces, dialect);
+  if (table === null || !(isWord(pieces[0], 'insert') || isWord(pieces[0], 'replace'))) return null;
+  let i = pieces.findIndex((piece) => isWord(piece, 'values') || isWord(piece, 'value'));
+  if (i === -1) return null;
+  const emptyParens = (at: number): boolean => isOp(pieces[at], '(') && isOp(pieces[at + 1], ')');
+  // A column list other than `()` names columns: not an all-defaults insert.
+  if (isOp(pieces[i - 1], ')') && !emptyParens(i - 2)) return null;
+  let rows = 0;
+  i++;
+  while (emptyParens(i)) {
+    rows++;
+    i += 2;
+    if (!isOp(pieces[i], ',')) break;
+    i++;
+  }
+  if (rows === 0 || i < pieces.length) return null;
+  return {
+    kind: 'insert',
+    parsedBy: 'classifier',
+    table,
+    tables: [table],
+    insertColumns: [],
+    insertRows: Array.from({ length: rows }, () => []),
+    insertFromSelect: false,
+    conflict: isWord(pieces[0], 'replace') ? 'replace' : pieces.some((piece) => isWord(piece, 'ignore')) ? 'ignore' : 'error',
+  };
+}
 
 /**
  * The table of an unparseable INSERT / REPLACE / UPDATE / DELETE / SELECT, read from its leading

@@ -16,7 +16,7 @@ export function isWord(piece: Piece | undefined, word: string): boolean {
   return piece !== undefined && piece.kind === 'word' && piece.text === word;
 }
 
-function isOp(piece: Piece | undefined, op: string): boolean {
+export function isOp(piece: Piece | undefined, op: string): boolean {
   return piece !== undefined && piece.kind === 'op' && piece.text === op;
 }
 

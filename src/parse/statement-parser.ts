@@ -10,7 +10,7 @@
 import type { Dialect } from '../model/dialect.js';
 import type { Origin } from '../model/origin.js';
 import type { Statement } from '../model/statement.js';
-import { classifyControl, otherTemplate, scanDmlTable } from './classify.js';
+import { classifyControl, defaultRowsInsertTemplate, otherTemplate, scanDmlTable } from './classify.js';
 import { ddlFromTokens } from './ddl-text.js';
 import { renderForParser, ShapeScan, type Piece, type Route, type Shape } from './fingerprint.js';
 import { ddlTemplate } from './normalize-common.js';
@@ -209,5 +209,14 @@ function buildWithNodeSqlParser(shape: Shape, route: Route, dialect: Exclude<Dia
     return ddlTemplate(ddl, 'node-sql-parser');
   }
   if (route === 'ddl') return textDdlTemplate(shape);
+  const allDefaults = route === 'dml' ? defaultRowsInsertTemplate(shape.pieces, dialect) : null;
+  if (allDefaults !== null) return allDefaults;
+  // node-sql-parser's SQLite build rejects every `ON CONFLICT` upsert; SQLite took that clause,
+  // `RETURNING` and its quoting from PostgreSQL, whose grammar reads them.
+  if (dialect === 'sqlite' && isPgParserLoaded()) {
+    const pg = renderForParser(shape.pieces, shape.text);
+    const result = parseWithPg(pg.sql);
+    if (result.ok) return normalizePg(result.value, shape.slots.length);
+  }
   return errorTemplate(shape, route, firstFailure!, rewrite.pieces, offsets);
 }
