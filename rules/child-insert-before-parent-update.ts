@@ -23,8 +23,9 @@ import {
   type ResolvedForeignKey,
   type RowLock,
   type RowMatch,
-  type SchemaView,
+  type RuleContext,
   type Statement,
+  type Transaction,
   type TransactionStatement,
   type Value,
 } from '../src/rule-api.js';
@@ -45,47 +46,86 @@ export default defineRule({
   check(transaction, ctx) {
     // With autocommit each statement commits and releases its locks: no lock is held across statements.
     if (transaction.mode === 'autocommit' || ctx.dialect === 'sqlite') return;
-    const childInserts: TransactionStatement[] = [];
+    const childInserts: ChildInsert[] = [];
+    // Rows this transaction already holds a lock on that another transaction's same lock waits for.
+    const serialisingLocks: HeldLock[] = [];
     for (const entry of transaction.statements) {
       const statement = entry.statement;
-      if (statement.kind === 'insert' && statement.table && statement.insertRows && entry.locksHeld) {
-        childInserts.push(entry);
+      if (statement.kind === 'insert' && statement.table && statement.insertRows) {
+        // An insert rolled back to a savepoint on PostgreSQL released its locks.
+        if (!entry.locksHeld) continue;
+        childInserts.push({ entry, lockedBefore: serialisingLocks.length });
+        // The new row is exclusively locked and invisible to others until commit.
+        serialisingLocks.push({ statement, table: statement.table });
         continue;
       }
-      if (childInserts.length === 0) continue;
-      for (const parent of lockedTables(statement)) {
-        const parentLock = statementRowLock(ctx.dialect, statement, ctx.schema.keyColumns(parent));
-        if (!parentLock) continue;
-        const hazard = findHazard(childInserts, statement, parent, parentLock, ctx.dialect, ctx.schema);
-        if (!hazard) continue;
-        const confidence = lowerConfidence(hazard.confidence, transaction.mode === 'assumed' ? 1 : 0);
-        const firstLine = transaction.opener?.origin.line ?? hazard.insert.statement.origin.line;
-        const evidence = ctx.serverErrors().filter((error) => error.code !== undefined && DEADLOCK_CODES.has(error.code) && error.line >= firstLine);
-        const row = rowDescription(hazard.fk, hazard.match);
-        const child = hazard.insert.statement;
-        const parentOp = describeParentOperation(statement, parentLock);
-        ctx.report({
-          at: statement,
-          messageId: 'deadlock',
-          data: { parentOp, parent, row, child: child.table ?? '?', error: deadlockError(ctx.dialect) },
-          related: [
-            {
-              at: child,
-              message: `INSERT INTO ${child.table}: its foreign-key check on ${hazard.fk.table}.${hazard.fk.columns.join(', ')} takes ${hazard.fkLock.label} on ${parent} row ${row}, held until the transaction ends`,
-            },
-            ...(transaction.opener ? [{ at: transaction.opener, message: 'the transaction starts here' }] : []),
-          ],
-          lockEdges: lockEdges(ctx.dialect, child, statement, parent, row, hazard.fkLock, parentLock),
-          fix: fixText(ctx.dialect, statement, parent, rowPredicate(hazard.fk, hazard.match), parentLock),
-          confidence: evidence.length > 0 ? 'high' : confidence,
-          notes: notes(ctx.dialect, hazard, transaction.mode === 'assumed'),
-          evidence: evidence.map((error) => `the server logged a deadlock (${error.code}) in this session at line ${error.line}: ${error.message}`),
-        });
-        break;
+      const tables = lockedTables(statement);
+      if (childInserts.length > 0) {
+        for (const parent of tables) {
+          const parentLock = statementRowLock(ctx.dialect, statement, ctx.schema.keyColumns(parent));
+          if (!parentLock) continue;
+          const hazard = findHazard(childInserts, serialisingLocks, statement, parent, parentLock, ctx);
+          if (!hazard) continue;
+          reportHazard(transaction, ctx, statement, parent, parentLock, hazard);
+          break;
+        }
+      }
+      for (const table of entry.locksHeld ? tables : []) {
+        const lock = statementRowLock(ctx.dialect, statement, ctx.schema.keyColumns(table));
+        if (lock && lockConflicts(lock, lock)) serialisingLocks.push({ statement, table });
       }
     }
   },
 });
+
+function reportHazard(
+  transaction: Transaction,
+  ctx: RuleContext<'deadlock'>,
+  statement: Statement,
+  parent: string,
+  parentLock: RowLock,
+  hazard: Hazard,
+): void {
+  const confidence = lowerConfidence(hazard.confidence, transaction.mode === 'assumed' ? 1 : 0);
+  const firstLine = transaction.opener?.origin.line ?? hazard.insert.statement.origin.line;
+  const evidence = ctx.serverErrors().filter((error) => error.code !== undefined && DEADLOCK_CODES.has(error.code) && error.line >= firstLine);
+  const row = rowDescription(hazard.fk, hazard.match);
+  const child = hazard.insert.statement;
+  const parentOp = describeParentOperation(statement, parentLock);
+  ctx.report({
+    at: statement,
+    messageId: 'deadlock',
+    data: { parentOp, parent, row, child: child.table ?? '?', error: deadlockError(ctx.dialect) },
+    related: [
+      {
+        at: child,
+        message: `INSERT INTO ${child.table}: its foreign-key check on ${hazard.fk.table}.${hazard.fk.columns.join(', ')} takes ${hazard.fkLock.label} on ${parent} row ${row}, held until the transaction ends`,
+      },
+      ...(transaction.opener ? [{ at: transaction.opener, message: 'the transaction starts here' }] : []),
+    ],
+    lockEdges: lockEdges(ctx.dialect, child, statement, parent, row, hazard.fkLock, parentLock),
+    fix: fixText(ctx.dialect, statement, parent, rowPredicate(hazard.fk, hazard.match), parentLock),
+    confidence: evidence.length > 0 ? 'high' : confidence,
+    notes: notes(ctx.dialect, hazard, transaction.mode === 'assumed'),
+    evidence: evidence.map((error) => `the server logged a deadlock (${error.code}) in this session at line ${error.line}: ${error.message}`),
+  });
+}
+
+/** A child INSERT, with how many serialising locks the transaction held when it ran. */
+interface ChildInsert {
+  readonly entry: TransactionStatement;
+  readonly lockedBefore: number;
+}
+
+/**
+ * A row lock that a second transaction running the same code must wait for (X on InnoDB;
+ * FOR UPDATE / FOR NO KEY UPDATE on PostgreSQL), or a row this transaction inserted. Once held,
+ * concurrent transactions queue behind it instead of interleaving.
+ */
+interface HeldLock {
+  readonly statement: Statement;
+  readonly table: string;
+}
 
 interface Hazard {
   readonly insert: TransactionStatement;
@@ -105,22 +145,28 @@ function lockedTables(statement: Statement): readonly string[] {
 }
 
 function findHazard(
-  inserts: readonly TransactionStatement[],
+  inserts: readonly ChildInsert[],
+  heldLocks: readonly HeldLock[],
   parentStatement: Statement,
   parent: string,
   parentLock: RowLock,
-  dialect: Dialect,
-  schema: SchemaView,
+  ctx: RuleContext<'deadlock'>,
 ): Hazard | undefined {
   let best: Hazard | undefined;
-  for (const insert of inserts) {
+  for (const { entry: insert, lockedBefore } of inserts) {
     const child = insert.statement;
-    const foreignKeys = schema.foreignKeysBetween(child.table!, parent, child.insertColumns ?? []);
+    const foreignKeys = ctx.schema.foreignKeysBetween(child.table!, parent, child.insertColumns ?? []);
     for (const fk of foreignKeys) {
-      const fkLock = foreignKeyCheckLock(dialect, fk, insert.foreignKeyChecks);
+      const fkLock = foreignKeyCheckLock(ctx.dialect, fk, insert.foreignKeyChecks);
       if (!fkLock || !lockConflicts(fkLock, parentLock)) continue;
       const match = matchParentRow(child, fk, parentStatement);
       if (match.kind === 'different') continue;
+      // The recommended fix: the parent row was locked before the child insert, so a second
+      // transaction waits there and never holds the shared lock this one would wait for.
+      if (lockedParentRowBefore(heldLocks.slice(0, lockedBefore), child, fk)) continue;
+      // The parent row was already written or locked after the insert: that statement is the
+      // finding; a later one on the same row waits for nothing new.
+      if (lockedParentRowAfter(heldLocks.slice(lockedBefore), child, fk, fkLock, ctx)) continue;
       let confidence: Confidence = match.kind === 'unknown' ? 'low' : 'high';
       if (fk.inferred) confidence = lowerConfidence(confidence, 1);
       const candidate: Hazard = { insert, fk, fkLock, match, confidence };
@@ -128,6 +174,40 @@ function findHazard(
     }
   }
   return best;
+}
+
+function lockedParentRowBefore(held: readonly HeldLock[], child: Statement, fk: ResolvedForeignKey): boolean {
+  return held.some((lock) => lock.table === fk.refTable && coversReferencedRow(child, fk, lock.statement));
+}
+
+function lockedParentRowAfter(
+  held: readonly HeldLock[],
+  child: Statement,
+  fk: ResolvedForeignKey,
+  fkLock: RowLock,
+  ctx: RuleContext<'deadlock'>,
+): boolean {
+  return held.some((lock) => {
+    if (lock.table !== fk.refTable || lock.statement.kind === 'insert') return false;
+    const earlier = statementRowLock(ctx.dialect, lock.statement, ctx.schema.keyColumns(lock.table));
+    return earlier !== null && lockConflicts(fkLock, earlier) && coversReferencedRow(child, fk, lock.statement);
+  });
+}
+
+/** Might `locker` (a write, locking read or insert of the parent table) cover the row the child references? */
+function coversReferencedRow(child: Statement, fk: ResolvedForeignKey, locker: Statement): boolean {
+  if (locker.kind !== 'insert') return matchParentRow(child, fk, locker).kind !== 'different';
+  const refColumn = fk.refColumns[0] ?? 'id';
+  const inserted = (locker.insertRows ?? []).flatMap((row) => {
+    const value = row.get(refColumn);
+    return value ? [value] : [];
+  });
+  if (inserted.length === 0) return false;
+  const referenced = (child.insertRows ?? []).flatMap((row) => {
+    const value = row.get(fk.columns[0]!);
+    return value ? [value] : [];
+  });
+  return matchValues(referenced, inserted).kind !== 'different';
 }
 
 /** Do the inserted rows reference a row the parent statement touches? */
@@ -207,7 +287,7 @@ function fixText(dialect: Dialect, statement: Statement, parent: string, rowSql:
   if (statement.kind === 'update') {
     return `Avoid changing ${parent}'s key columns in a transaction that inserts rows referencing it (an UPDATE of non-key columns takes FOR NO KEY UPDATE, which does not conflict); if you must, ${lockFirst}. (${MANUAL.pgRowLocks})`;
   }
-  return `Lock the parent first: ${lockFirst}. (${MANUAL.pgRowLocks})`;
+  return `${lockFirst.charAt(0).toUpperCase()}${lockFirst.slice(1)}. (${MANUAL.pgRowLocks})`;
 }
 
 function notes(dialect: Dialect, hazard: Hazard, assumedTransaction: boolean): string[] {

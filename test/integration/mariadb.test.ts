@@ -182,6 +182,30 @@ describe('MariaDB: lock hazards on a real server, judged by locklint from the ge
     await verdictNoFinding(t, run, 'mariadb');
   });
 
+  // The fix applied to the seed pattern: lock the parent FOR UPDATE, then insert the child, then
+  // update the parent. The second transaction queues on the first lock, so the later UPDATE after
+  // the INSERT waits for nothing; locklint must not flag its own advice.
+  it('parent locked FOR UPDATE, then child INSERT, then parent UPDATE: no error, not flagged', async (t) => {
+    const active = driverFor(t, mariadb);
+    if (!active) return;
+    const run = await runCase(active, 'parent_locked_first', AUTHOR_BOOK_SCHEMA, ['A', 'B'], async ({ A, B }) => {
+      await A!.exec('START TRANSACTION');
+      await A!.exec(LOCK_AUTHOR);
+      await A!.exec(INSERT_BOOK_A);
+      await B!.exec('START TRANSACTION');
+      const lockB = B!.start(LOCK_AUTHOR);
+      await expectBlocked(active, lockB, "B's FOR UPDATE waits for A's X lock on author 1");
+      await A!.exec(UPDATE_AUTHOR_A);
+      await A!.exec('COMMIT');
+      const outcome = await lockB.done;
+      assert.ok(outcome.ok, `session B (${B!.id}): "${LOCK_AUTHOR}" should succeed once A commits`);
+      await B!.exec(INSERT_BOOK_B);
+      await B!.exec(UPDATE_AUTHOR_B);
+      await B!.exec('COMMIT');
+    });
+    await verdictNoFinding(t, run, 'mariadb');
+  });
+
   // Autocommit: each statement is its own transaction and releases its locks at once
   // (https://mariadb.com/kb/en/start-transaction/#autocommit), so nothing is held across statements.
   it('same statements with autocommit on: no error, not flagged', async (t) => {

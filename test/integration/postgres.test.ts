@@ -186,6 +186,29 @@ describe('PostgreSQL: lock hazards on a real server, judged by locklint from the
     await verdictNoFinding(t, run, 'postgresql');
   });
 
+  // The fix: lock the parent first. An ORM that locks the row again after inserting the child
+  // (a reload with select_for_update) waits for nothing, since B queues on the first lock.
+  it('parent locked FOR UPDATE, then child INSERT, then the same lock again: no error, not flagged', async (t) => {
+    const active = driverFor(t, postgres);
+    if (!active) return;
+    const run = await runCase(active, 'parent_locked_first', authorBookSchema(''), ['A', 'B'], async ({ A, B }) => {
+      await A!.exec('BEGIN');
+      await A!.exec(LOCK_AUTHOR);
+      await A!.exec(INSERT_BOOK_A);
+      await B!.exec('BEGIN');
+      const lockB = B!.start(LOCK_AUTHOR);
+      await expectBlocked(active, lockB, "B's FOR UPDATE waits for A's");
+      await A!.exec(LOCK_AUTHOR);
+      await A!.exec('COMMIT');
+      const outcome = await lockB.done;
+      assert.ok(outcome.ok, `session B (${B!.id}): "${LOCK_AUTHOR}" should succeed once A commits, got ${describeOutcome(outcome)}`);
+      await B!.exec(INSERT_BOOK_B);
+      await B!.exec(LOCK_AUTHOR);
+      await B!.exec('COMMIT');
+    });
+    await verdictNoFinding(t, run, 'postgresql');
+  });
+
   /** Runs a case that must deadlock on `lockA`/`lockB`, then checks locklint flags the victim there. */
   async function expectDeadlockFlagged(t: TestContext, active: Driver, name: string, schema: string[], lockA: string, lockB: string) {
     const run = await runCase(active, name, schema, ['A', 'B'], async ({ A, B }) => {
