@@ -62,8 +62,9 @@ export default defineRule({
   create(ctx) {
     const selects = new Map<string, PlainSelect[]>();
     const pending: Pending[] = [];
-    /** The transaction in which an exclusive lock serialises concurrent runs of this code. */
-    let serialisedTransaction: number | undefined;
+    /** Tables exclusively locked in the current transaction: concurrent runs of this code queue there. */
+    let lockedTables = new Set<string>();
+    let lockedInTransaction: number | undefined;
 
     function report(item: Pending): void {
       const { select, firstDelete, table, insert, insertPosition } = item;
@@ -124,9 +125,19 @@ export default defineRule({
         return;
       }
       selects.delete(table);
-      const serialised = serialisedTransaction === position.transactionIndex && position.mode !== 'autocommit';
-      if (serialised) return;
+      if (serialisedBy(position, table, select.statement)) return;
       pending.push({ select, firstDelete: statement, deletePosition: position, table, deletes: 1, age: 0 });
+    }
+
+    /** A lock on T itself or on a parent T references (the "common parent" of design §3) serialises; one on an unrelated table does not. */
+    function serialisedBy(position: StatementPosition, table: string, select: Statement): boolean {
+      if (lockedInTransaction !== position.transactionIndex || position.mode === 'autocommit') return false;
+      if (lockedTables.has(table)) return true;
+      const filterColumns = select.where?.predicates.map((predicate) => predicate.column) ?? [];
+      for (const locked of lockedTables) {
+        if (ctx.schema.foreignKeysBetween(table, locked, filterColumns).length > 0) return true;
+      }
+      return false;
     }
 
     return {
@@ -145,7 +156,11 @@ export default defineRule({
             report(item);
           }
         }
-        if (takesSerialisingLock(statement) && position.mode !== 'autocommit') serialisedTransaction = position.transactionIndex;
+        if (takesSerialisingLock(statement) && position.mode !== 'autocommit') {
+          if (lockedInTransaction !== position.transactionIndex) lockedTables = new Set();
+          lockedInTransaction = position.transactionIndex;
+          for (const locked of serialisedTables(statement)) lockedTables.add(locked);
+        }
         const table = statement.table;
         if (!table) return;
         if (statement.kind === 'select' && (statement.lock?.strength ?? 'none') === 'none') remember(statement, position, table);
@@ -160,12 +175,19 @@ export default defineRule({
 
 /**
  * An exclusive row lock earlier in the same transaction (SELECT ... FOR UPDATE of a parent,
- * UPDATE of a parent row, LOCK TABLES) makes concurrent runs of the same code queue on it.
+ * UPDATE of a parent row, LOCK TABLES) makes concurrent runs of the same code queue on it,
+ * when it is on the table itself or a parent of it (serialisedBy).
  */
 function takesSerialisingLock(statement: Statement): boolean {
   if (statement.kind === 'update' || statement.kind === 'lock-tables') return true;
   const strength = statement.kind === 'select' ? statement.lock?.strength : undefined;
   return strength === 'update' || strength === 'no-key-update';
+}
+
+function serialisedTables(statement: Statement): readonly string[] {
+  if (statement.kind === 'select' && statement.lock?.of && statement.lock.of.length > 0) return statement.lock.of;
+  if (statement.kind === 'update') return statement.table ? [statement.table] : [];
+  return statement.tables;
 }
 
 function isOnlyKeyList(statement: Statement, keyColumn: string): boolean {
