@@ -42,6 +42,10 @@ export default defineRule({
   messages: {
     deadlock:
       '{parentOp} of {parent} row {row} after inserting a row into {child} that references it, in the same transaction: two transactions doing this for the same {parent} row deadlock ({error})',
+    nowait:
+      '{parentOp} of {parent} row {row} after inserting a row into {child} that references it, in the same transaction: it fails at once ({error}) whenever another transaction has inserted a child of the same {parent} row and not yet committed',
+    skipLocked:
+      '{parentOp} of {parent} row {row} after inserting a row into {child} that references it, in the same transaction: it silently skips the row whenever another transaction has inserted a child of the same {parent} row and not yet committed',
   },
   check(transaction, ctx) {
     // With autocommit each statement commits and releases its locks: no lock is held across statements.
@@ -80,7 +84,7 @@ export default defineRule({
 
 function reportHazard(
   transaction: Transaction,
-  ctx: RuleContext<'deadlock'>,
+  ctx: RuleContext<ChildInsertMessage>,
   statement: Statement,
   parent: string,
   parentLock: RowLock,
@@ -92,10 +96,13 @@ function reportHazard(
   const row = rowDescription(hazard.fk, hazard.match);
   const child = hazard.insert.statement;
   const parentOp = describeParentOperation(statement, parentLock);
+  // NOWAIT and SKIP LOCKED never wait, so there is no cycle: the statement errors or skips instead.
+  const wait = statement.kind === 'select' ? (statement.lock?.wait ?? 'block') : 'block';
+  const messageId: ChildInsertMessage = wait === 'nowait' ? 'nowait' : wait === 'skip-locked' ? 'skipLocked' : 'deadlock';
   ctx.report({
     at: statement,
-    messageId: 'deadlock',
-    data: { parentOp, parent, row, child: child.table ?? '?', error: deadlockError(ctx.dialect) },
+    messageId,
+    data: { parentOp, parent, row, child: child.table ?? '?', error: messageId === 'nowait' ? lockNotAvailableError(ctx.dialect) : deadlockError(ctx.dialect) },
     related: [
       {
         at: child,
@@ -103,7 +110,7 @@ function reportHazard(
       },
       ...(transaction.opener ? [{ at: transaction.opener, message: 'the transaction starts here' }] : []),
     ],
-    lockEdges: lockEdges(ctx.dialect, child, statement, parent, row, hazard.fkLock, parentLock),
+    lockEdges: lockEdges(ctx.dialect, child, statement, parent, row, hazard.fkLock, parentLock, wait),
     fix: fixText(ctx.dialect, statement, parent, rowPredicate(hazard.fk, hazard.match), parentLock),
     confidence: evidence.length > 0 ? 'high' : confidence,
     notes: notes(ctx.dialect, hazard, transaction.mode === 'assumed'),
@@ -125,6 +132,17 @@ interface ChildInsert {
 interface HeldLock {
   readonly statement: Statement;
   readonly table: string;
+}
+
+type ChildInsertMessage = 'deadlock' | 'nowait' | 'skipLocked';
+
+/**
+ * The error a NOWAIT locking read raises when the row is locked: MySQL 8.0 has its own code,
+ * MariaDB reports a zero-second lock wait timeout. https://mariadb.com/kb/en/wait-and-nowait/
+ */
+function lockNotAvailableError(dialect: Dialect): string {
+  if (dialect === 'mariadb') return 'ER_LOCK_WAIT_TIMEOUT (1205)';
+  return dialect === 'mysql' ? 'ER_LOCK_NOWAIT (3572)' : 'lock_not_available (SQLSTATE 55P03)';
 }
 
 interface Hazard {
@@ -150,7 +168,7 @@ function findHazard(
   parentStatement: Statement,
   parent: string,
   parentLock: RowLock,
-  ctx: RuleContext<'deadlock'>,
+  ctx: RuleContext<ChildInsertMessage>,
 ): Hazard | undefined {
   let best: Hazard | undefined;
   for (const { entry: insert, lockedBefore } of inserts) {
@@ -185,7 +203,7 @@ function lockedParentRowAfter(
   child: Statement,
   fk: ResolvedForeignKey,
   fkLock: RowLock,
-  ctx: RuleContext<'deadlock'>,
+  ctx: RuleContext<ChildInsertMessage>,
 ): boolean {
   return held.some((lock) => {
     if (lock.table !== fk.refTable || lock.statement.kind === 'insert') return false;
@@ -266,9 +284,19 @@ function lockEdges(
   row: string,
   fkLock: RowLock,
   parentLock: RowLock,
+  wait: 'block' | 'nowait' | 'skip-locked',
 ): string[] {
   const insertAt = `INSERT INTO ${child.table} (line ${child.origin.line})`;
   const parentAt = `${parentStatement.kind.toUpperCase()} ${parent} (line ${parentStatement.origin.line})`;
+  if (wait !== 'block') {
+    return [
+      `T1 ${insertAt} holds ${fkLock.label} on ${parent} row ${row} (foreign-key check)`,
+      `T2 runs the same code: ${insertAt} holds ${fkLock.label} on the same ${parent} row (shared locks are compatible)`,
+      wait === 'nowait'
+        ? `T1 ${parentAt} requests ${parentLock.label} on ${parent} row ${row} NOWAIT: T2's ${fkLock.mode} is in the way, so it fails at once with ${lockNotAvailableError(dialect)}`
+        : `T1 ${parentAt} requests ${parentLock.label} on ${parent} row ${row} SKIP LOCKED: T2's ${fkLock.mode} is in the way, so the row is left out of the result`,
+    ];
+  }
   return [
     `T1 ${insertAt} holds ${fkLock.label} on ${parent} row ${row} (foreign-key check)`,
     `T2 runs the same code: ${insertAt} holds ${fkLock.label} on the same ${parent} row (shared locks are compatible)`,

@@ -80,3 +80,29 @@ async function selectIdsThenDeleteIn(
   await execAll(second, atomic.rollback);
   return { deleteFirst, deleteSecond };
 }
+
+export const LOCK_AUTHOR_NOWAIT = 'SELECT id, country FROM author WHERE id = 1 FOR UPDATE NOWAIT';
+
+/**
+ * Two transactions insert a book for author 1, then A locks the author FOR UPDATE NOWAIT: B's
+ * foreign-key check lock is in the way, so A fails at once with `lockNotAvailableCode` rather
+ * than waiting (no deadlock). Returns the case and where the log shows A's locking read.
+ */
+export async function runChildInsertThenNowaitLock(
+  driver: Driver,
+  authorBookSchema: readonly string[],
+  begin: string,
+  lockNotAvailableCode: string,
+): Promise<{ run: CaseRun<unknown>; lock: Occurrence }> {
+  const run = await runCase(driver, 'child_then_parent_nowait', authorBookSchema, ['A', 'B'], async ({ A, B }) => {
+    await A!.exec(begin);
+    await A!.exec(INSERT_BOOK_A);
+    await B!.exec(begin);
+    await B!.exec(INSERT_BOOK_B);
+    expectError(await A!.attempt(LOCK_AUTHOR_NOWAIT), lockNotAvailableCode, `session A (${A!.id}): "${LOCK_AUTHOR_NOWAIT}"`);
+    await A!.exec('ROLLBACK');
+    await B!.exec('COMMIT');
+  });
+  const session = run.sessions.A!;
+  return { run, lock: { session, at: findStatementLine(driver.dialect, run.logText, session, LOCK_AUTHOR_NOWAIT) } };
+}

@@ -16,6 +16,7 @@ import {
   LOCK_AUTHOR,
   UPDATE_AUTHOR_A,
   UPDATE_AUTHOR_B,
+  runChildInsertThenNowaitLock,
   runSelectIdsThenDeleteIn,
   type AtomicBlock,
 } from './cases.js';
@@ -247,6 +248,20 @@ describe('MariaDB: lock hazards on a real server, judged by locklint from the ge
       const both = [{ session: victim.session, at: victimLock }, { session: survivor.session, at: survivorLock }];
       assertFlagged(result, CHILD_INSERT_RULE, both[0]!, run.logFile, both);
       assertAnchoredOnlyAt(result, CHILD_INSERT_RULE, both, run.logFile);
+    });
+  });
+
+  // NOWAIT never waits, so there is no cycle: the locking read fails at once instead. The finding
+  // must say so, not call it a deadlock.
+  it('child INSERT then SELECT ... FOR UPDATE NOWAIT on the parent: 1205 at once, flagged as a lock failure', async (t) => {
+    const active = driverFor(t, mariadb);
+    if (!active) return;
+    const { run, lock } = await runChildInsertThenNowaitLock(active, AUTHOR_BOOK_SCHEMA, 'START TRANSACTION', '1205');
+    await verdict(t, 'flags the NOWAIT read as failing at once', async (lint) => {
+      const result = await lint({ paths: [run.logFile], dialect: 'mariadb' });
+      const finding = assertFlagged(result, CHILD_INSERT_RULE, lock, run.logFile);
+      assert.match(finding.message, /fails at once \(ER_LOCK_WAIT_TIMEOUT \(1205\)\)/);
+      assert.doesNotMatch(finding.message, /deadlock/);
     });
   });
 

@@ -23,6 +23,7 @@ import {
   SELECT_ITEM_IDS,
   UPDATE_AUTHOR_A,
   UPDATE_AUTHOR_B,
+  runChildInsertThenNowaitLock,
   runSelectIdsThenDeleteIn,
   type AtomicBlock,
 } from './cases.js';
@@ -244,6 +245,20 @@ describe('PostgreSQL: lock hazards on a real server, judged by locklint from the
     const active = driverFor(t, postgres);
     if (!active) return;
     await expectDeadlockFlagged(t, active, 'child_then_parent_key_update', authorBookSchema(' ON UPDATE CASCADE'), UPDATE_AUTHOR_KEY_A, UPDATE_AUTHOR_KEY_B);
+  });
+
+  // NOWAIT never waits, so there is no cycle: the locking read fails at once instead. The finding
+  // must say so, not call it a deadlock.
+  it('child INSERT then SELECT ... FOR UPDATE NOWAIT on the parent: 55P03 at once, flagged as a lock failure', async (t) => {
+    const active = driverFor(t, postgres);
+    if (!active) return;
+    const { run, lock } = await runChildInsertThenNowaitLock(active, authorBookSchema(''), 'BEGIN', '55P03');
+    await verdict(t, 'flags the NOWAIT read as failing at once', async (lint) => {
+      const result = await lint({ paths: [run.logFile], dialect: 'postgresql' });
+      const finding = assertFlagged(result, CHILD_INSERT_RULE, lock, run.logFile);
+      assert.match(finding.message, /fails at once \(lock_not_available \(SQLSTATE 55P03\)\)/);
+      assert.doesNotMatch(finding.message, /deadlock/);
+    });
   });
 
   // A DEFERRABLE INITIALLY DEFERRED foreign key (Django's default on PostgreSQL) is checked at
