@@ -3,7 +3,7 @@
  * created per dialect in each test file) and the interleaving that is the same on both servers.
  */
 import assert from 'node:assert/strict';
-import { expectError, findStatementLine, runCase, type CaseRun, type Driver, type Occurrence, type Session } from './scenarios.js';
+import { describeOutcome, expectBlocked, expectError, findStatementLine, runCase, type CaseRun, type Driver, type Occurrence, type Session } from './scenarios.js';
 
 // Parent `author` (id 1 exists), child `book` with a foreign key to it.
 export const INSERT_BOOK_A = "INSERT INTO book (title, author_id) VALUES ('Carrie', 1)";
@@ -105,4 +105,36 @@ export async function runChildInsertThenNowaitLock(
   });
   const session = run.sessions.A!;
   return { run, lock: { session, at: findStatementLine(driver.dialect, run.logText, session, LOCK_AUTHOR_NOWAIT) } };
+}
+
+/** What each transaction runs when the second must queue behind the first's parent lock. */
+export interface QueuedPlan {
+  /** A runs these, the first of which locks the parent row. */
+  readonly aFirst: readonly string[];
+  /** B's first statement: it must wait for A's lock. */
+  readonly bFirst: string;
+  /** A runs these once B is waiting, then commits. */
+  readonly aThen: readonly string[];
+  /** B runs these once its first statement has gone through, then commits. */
+  readonly bThen: readonly string[];
+}
+
+/**
+ * The remedy's interleaving: A locks the parent row first, B's first statement waits for it,
+ * A finishes and commits, then B goes through. Nobody fails; returns the case for a verdict.
+ */
+export async function runQueuedOnParentLock(driver: Driver, name: string, schema: readonly string[], begin: string, plan: QueuedPlan): Promise<CaseRun<unknown>> {
+  return runCase(driver, name, schema, ['A', 'B'], async ({ A, B }) => {
+    await A!.exec(begin);
+    await execAll(A!, plan.aFirst);
+    await B!.exec(begin);
+    const waiting = B!.start(plan.bFirst);
+    await expectBlocked(driver, waiting, `B's "${plan.bFirst}" waits for A's lock on the parent row`);
+    await execAll(A!, plan.aThen);
+    await A!.exec('COMMIT');
+    const outcome = await waiting.done;
+    assert.ok(outcome.ok, `session B (${B!.id}): "${plan.bFirst}" should succeed once A commits, got ${describeOutcome(outcome)}`);
+    await execAll(B!, plan.bThen);
+    await B!.exec('COMMIT');
+  });
 }

@@ -17,6 +17,7 @@ import {
   UPDATE_AUTHOR_A,
   UPDATE_AUTHOR_B,
   runChildInsertThenNowaitLock,
+  runQueuedOnParentLock,
   runSelectIdsThenDeleteIn,
   type AtomicBlock,
 } from './cases.js';
@@ -167,19 +168,7 @@ describe('MariaDB: lock hazards on a real server, judged by locklint from the ge
   it('parent UPDATE before the child INSERT: no error, not flagged', async (t) => {
     const active = driverFor(t, mariadb);
     if (!active) return;
-    const run = await runCase(active, 'parent_update_first', AUTHOR_BOOK_SCHEMA, ['A', 'B'], async ({ A, B }) => {
-      await A!.exec('START TRANSACTION');
-      await A!.exec(UPDATE_AUTHOR_A);
-      await B!.exec('START TRANSACTION');
-      const updateB = B!.start(UPDATE_AUTHOR_B);
-      await expectBlocked(active, updateB, "B's X lock on author 1 waits for A's");
-      await A!.exec(INSERT_BOOK_A);
-      await A!.exec('COMMIT');
-      const outcome = await updateB.done;
-      assert.ok(outcome.ok, `session B (${B!.id}): "${UPDATE_AUTHOR_B}" should succeed once A commits`);
-      await B!.exec(INSERT_BOOK_B);
-      await B!.exec('COMMIT');
-    });
+    const run = await runQueuedOnParentLock(active, 'parent_update_first', AUTHOR_BOOK_SCHEMA, 'START TRANSACTION', { aFirst: [UPDATE_AUTHOR_A], bFirst: UPDATE_AUTHOR_B, aThen: [INSERT_BOOK_A], bThen: [INSERT_BOOK_B] });
     await verdictNoFinding(t, run, 'mariadb');
   });
 
@@ -189,20 +178,11 @@ describe('MariaDB: lock hazards on a real server, judged by locklint from the ge
   it('parent locked FOR UPDATE, then child INSERT, then parent UPDATE: no error, not flagged', async (t) => {
     const active = driverFor(t, mariadb);
     if (!active) return;
-    const run = await runCase(active, 'parent_locked_first', AUTHOR_BOOK_SCHEMA, ['A', 'B'], async ({ A, B }) => {
-      await A!.exec('START TRANSACTION');
-      await A!.exec(LOCK_AUTHOR);
-      await A!.exec(INSERT_BOOK_A);
-      await B!.exec('START TRANSACTION');
-      const lockB = B!.start(LOCK_AUTHOR);
-      await expectBlocked(active, lockB, "B's FOR UPDATE waits for A's X lock on author 1");
-      await A!.exec(UPDATE_AUTHOR_A);
-      await A!.exec('COMMIT');
-      const outcome = await lockB.done;
-      assert.ok(outcome.ok, `session B (${B!.id}): "${LOCK_AUTHOR}" should succeed once A commits`);
-      await B!.exec(INSERT_BOOK_B);
-      await B!.exec(UPDATE_AUTHOR_B);
-      await B!.exec('COMMIT');
+    const run = await runQueuedOnParentLock(active, 'parent_locked_first', AUTHOR_BOOK_SCHEMA, 'START TRANSACTION', {
+      aFirst: [LOCK_AUTHOR, INSERT_BOOK_A],
+      bFirst: LOCK_AUTHOR,
+      aThen: [UPDATE_AUTHOR_A],
+      bThen: [INSERT_BOOK_B, UPDATE_AUTHOR_B],
     });
     await verdictNoFinding(t, run, 'mariadb');
   });

@@ -24,6 +24,7 @@ import {
   UPDATE_AUTHOR_A,
   UPDATE_AUTHOR_B,
   runChildInsertThenNowaitLock,
+  runQueuedOnParentLock,
   runSelectIdsThenDeleteIn,
   type AtomicBlock,
 } from './cases.js';
@@ -171,19 +172,7 @@ describe('PostgreSQL: lock hazards on a real server, judged by locklint from the
   it('parent UPDATE before the child INSERT: no error, not flagged', async (t) => {
     const active = driverFor(t, postgres);
     if (!active) return;
-    const run = await runCase(active, 'parent_update_first', authorBookSchema(''), ['A', 'B'], async ({ A, B }) => {
-      await A!.exec('BEGIN');
-      await A!.exec(UPDATE_AUTHOR_A);
-      await B!.exec('BEGIN');
-      const updateB = B!.start(UPDATE_AUTHOR_B);
-      await expectBlocked(active, updateB, "B's UPDATE waits for A's row lock");
-      await A!.exec(INSERT_BOOK_A);
-      await A!.exec('COMMIT');
-      const outcome = await updateB.done;
-      assert.ok(outcome.ok, `session B (${B!.id}): "${UPDATE_AUTHOR_B}" should succeed once A commits, got ${describeOutcome(outcome)}`);
-      await B!.exec(INSERT_BOOK_B);
-      await B!.exec('COMMIT');
-    });
+    const run = await runQueuedOnParentLock(active, 'parent_update_first', authorBookSchema(''), 'BEGIN', { aFirst: [UPDATE_AUTHOR_A], bFirst: UPDATE_AUTHOR_B, aThen: [INSERT_BOOK_A], bThen: [INSERT_BOOK_B] });
     await verdictNoFinding(t, run, 'postgresql');
   });
 
@@ -192,20 +181,11 @@ describe('PostgreSQL: lock hazards on a real server, judged by locklint from the
   it('parent locked FOR UPDATE, then child INSERT, then the same lock again: no error, not flagged', async (t) => {
     const active = driverFor(t, postgres);
     if (!active) return;
-    const run = await runCase(active, 'parent_locked_first', authorBookSchema(''), ['A', 'B'], async ({ A, B }) => {
-      await A!.exec('BEGIN');
-      await A!.exec(LOCK_AUTHOR);
-      await A!.exec(INSERT_BOOK_A);
-      await B!.exec('BEGIN');
-      const lockB = B!.start(LOCK_AUTHOR);
-      await expectBlocked(active, lockB, "B's FOR UPDATE waits for A's");
-      await A!.exec(LOCK_AUTHOR);
-      await A!.exec('COMMIT');
-      const outcome = await lockB.done;
-      assert.ok(outcome.ok, `session B (${B!.id}): "${LOCK_AUTHOR}" should succeed once A commits, got ${describeOutcome(outcome)}`);
-      await B!.exec(INSERT_BOOK_B);
-      await B!.exec(LOCK_AUTHOR);
-      await B!.exec('COMMIT');
+    const run = await runQueuedOnParentLock(active, 'parent_locked_first', authorBookSchema(''), 'BEGIN', {
+      aFirst: [LOCK_AUTHOR, INSERT_BOOK_A],
+      bFirst: LOCK_AUTHOR,
+      aThen: [LOCK_AUTHOR],
+      bThen: [INSERT_BOOK_B, LOCK_AUTHOR],
     });
     await verdictNoFinding(t, run, 'postgresql');
   });
