@@ -90,7 +90,10 @@ function reportHazard(
   parentLock: RowLock,
   hazard: Hazard,
 ): void {
-  const confidence = lowerConfidence(hazard.confidence, transaction.mode === 'assumed' ? 1 : 0);
+  const keyChange = ctx.dialect === 'postgresql' && statement.kind === 'update' ? assignedKeyColumns(statement, ctx.schema.keyColumns(parent)) : undefined;
+  // A key column set from a parameter may keep its value: PostgreSQL then takes no FOR UPDATE.
+  const steps = (transaction.mode === 'assumed' ? 1 : 0) + (keyChange?.allUnknown ? 1 : 0);
+  const confidence = lowerConfidence(hazard.confidence, steps);
   const firstLine = transaction.opener?.origin.line ?? hazard.insert.statement.origin.line;
   const evidence = ctx.serverErrors().filter((error) => error.code !== undefined && DEADLOCK_CODES.has(error.code) && error.line >= firstLine);
   const row = rowDescription(hazard.fk, hazard.match);
@@ -113,7 +116,7 @@ function reportHazard(
     lockEdges: lockEdges(ctx.dialect, child, statement, parent, row, hazard.fkLock, parentLock, wait),
     fix: fixText(ctx.dialect, statement, parent, rowPredicate(hazard.fk, hazard.match), parentLock),
     confidence: evidence.length > 0 ? 'high' : confidence,
-    notes: notes(ctx.dialect, hazard, transaction.mode === 'assumed'),
+    notes: notes(ctx.dialect, hazard, transaction.mode === 'assumed', keyChange?.columns),
     evidence: evidence.map((error) => `the server logged a deadlock (${error.code}) in this session at line ${error.line}: ${error.message}`),
   });
 }
@@ -318,8 +321,25 @@ function fixText(dialect: Dialect, statement: Statement, parent: string, rowSql:
   return `${lockFirst.charAt(0).toUpperCase()}${lockFirst.slice(1)}. (${MANUAL.pgRowLocks})`;
 }
 
-function notes(dialect: Dialect, hazard: Hazard, assumedTransaction: boolean): string[] {
+/** The key columns a PostgreSQL UPDATE assigns, and whether every assigned value is unknown (a parameter or expression). */
+function assignedKeyColumns(statement: Statement, keyColumns: readonly string[]): { columns: string[]; allUnknown: boolean } | undefined {
+  const columns: string[] = [];
+  let allUnknown = true;
+  for (const [column, value] of statement.assignments ?? []) {
+    if (!keyColumns.includes(column)) continue;
+    columns.push(column);
+    if (value.kind === 'literal') allUnknown = false;
+  }
+  return columns.length > 0 ? { columns, allUnknown } : undefined;
+}
+
+function notes(dialect: Dialect, hazard: Hazard, assumedTransaction: boolean, keyColumnsAssigned?: readonly string[]): string[] {
   const out: string[] = [];
+  if (keyColumnsAssigned) {
+    out.push(
+      `PostgreSQL takes FOR UPDATE only if the UPDATE changes the value of ${keyColumnsAssigned.join(', ')}; an ORM that writes every column (Hibernate without @DynamicUpdate, Django save() without update_fields) and leaves ${keyColumnsAssigned.length === 1 ? 'it' : 'them'} unchanged takes FOR NO KEY UPDATE, which does not deadlock (${MANUAL.pgRowLocks})`,
+    );
+  }
   if (hazard.fk.inferred) {
     out.push(
       `foreign key ${hazard.fk.table}.${hazard.fk.columns.join(', ')} -> ${hazard.fk.refTable}.${hazard.fk.refColumns.join(', ')} was inferred from the column name; declare it or pass its DDL with --schema to confirm`,

@@ -3,7 +3,8 @@
  * Rules ask here rather than hard-coding lock names, so the lock claims live in one place.
  */
 import { isMySqlFamily, type Dialect } from '../model/dialect.js';
-import type { ForeignKey, Statement } from '../model/statement.js';
+import type { ForeignKey, Statement, Value } from '../model/statement.js';
+import { literalKey, predicateOn } from './values.js';
 
 export const MANUAL = {
   innodbLocksSet: 'https://dev.mysql.com/doc/refman/8.0/en/innodb-locks-set.html',
@@ -86,10 +87,25 @@ const PG_STRENGTH = {
   update: 'FOR UPDATE',
 } as const satisfies Record<Exclude<NonNullable<Statement['lock']>['strength'], 'none'>, RowLockMode>;
 
+/**
+ * Whether a PostgreSQL UPDATE may change a key column. PostgreSQL takes FOR UPDATE only when
+ * the new value differs from the old (pgRowLocks: "an UPDATE that modifies the values of certain
+ * columns"), so `SET id = 1 ... WHERE id = 1`, which assigns the value the WHERE pins, does not.
+ */
 export function updatesKeyColumn(statement: Statement, keyColumns: readonly string[]): boolean {
   if (!statement.assignments) return false;
-  for (const column of statement.assignments.keys()) if (keyColumns.includes(column)) return true;
+  for (const [column, value] of statement.assignments) {
+    if (keyColumns.includes(column) && !assignsPinnedValue(statement, column, value)) return true;
+  }
   return false;
+}
+
+/** The WHERE's top-level `column = <literal>` already gives every updated row this value. */
+function assignsPinnedValue(statement: Statement, column: string, value: Value): boolean {
+  const assigned = literalKey(value);
+  if (assigned === undefined) return false;
+  const pinned = predicateOn(statement.where, column);
+  return pinned?.op === '=' && !pinned.subquery && pinned.values.length === 1 && literalKey(pinned.values[0]!) === assigned;
 }
 
 /**

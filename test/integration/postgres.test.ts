@@ -124,6 +124,8 @@ const OWNER_ITEM_SCHEMA = [
 
 const UPDATE_AUTHOR_KEY_A = 'UPDATE author SET id = 101 WHERE id = 1';
 const UPDATE_AUTHOR_KEY_B = 'UPDATE author SET id = 102 WHERE id = 1';
+const UPDATE_AUTHOR_SAME_KEY_A = "UPDATE author SET id = 1, country = 'USA' WHERE id = 1";
+const UPDATE_AUTHOR_SAME_KEY_B = "UPDATE author SET id = 1, country = 'United States' WHERE id = 1";
 
 // psycopg opens Django's atomic block with BEGIN.
 const DJANGO_ATOMIC: AtomicBlock = { begin: ['BEGIN'], commit: ['COMMIT'], rollback: ['ROLLBACK'] };
@@ -274,6 +276,24 @@ describe('PostgreSQL: lock hazards on a real server, judged by locklint from the
       const outcome = await second.done;
       assert.ok(outcome.ok && outcome.rowCount === 0, `session B (${B!.id}): "${UPDATE_AUTHOR_KEY_B}" should find author 1 gone once A commits, got ${describeOutcome(outcome)}`);
       expectError(await B!.attempt('COMMIT'), FOREIGN_KEY_VIOLATION, `session B (${B!.id}): deferred FK check at COMMIT`);
+    });
+    await verdictNoFinding(t, run, 'postgresql');
+  });
+
+  // An UPDATE that assigns the key the value it already has (an ORM writing every column) does
+  // not change the key, so PostgreSQL takes FOR NO KEY UPDATE: it does not wait for B's FOR KEY
+  // SHARE, and nobody deadlocks. https://www.postgresql.org/docs/15/explicit-locking.html#LOCKING-ROWS
+  it('child INSERT then an UPDATE assigning the parent key its own value: no deadlock, not flagged', async (t) => {
+    const active = driverFor(t, postgres);
+    if (!active) return;
+    const run = await runCase(active, 'child_then_parent_same_key', authorBookSchema(''), ['A', 'B'], async ({ A, B }) => {
+      const { first, firstState, second } = await childInsertThenParentLock(active, A!, B!, UPDATE_AUTHOR_SAME_KEY_A, UPDATE_AUTHOR_SAME_KEY_B);
+      assert.ok(firstState !== 'blocked' && firstState.ok, `session A (${A!.id}): "${UPDATE_AUTHOR_SAME_KEY_A}" should not wait (no key change, so no FOR UPDATE), got ${describeOutcome(first.outcome)}`);
+      await expectBlocked(active, second, "B's UPDATE waits for A's FOR NO KEY UPDATE");
+      await A!.exec('COMMIT');
+      const outcome = await second.done;
+      assert.ok(outcome.ok, `session B (${B!.id}): "${UPDATE_AUTHOR_SAME_KEY_B}" should succeed once A commits, got ${describeOutcome(outcome)}`);
+      await B!.exec('COMMIT');
     });
     await verdictNoFinding(t, run, 'postgresql');
   });
