@@ -18,6 +18,7 @@ import {
   matchValues,
   predicateOn,
   statementRowLock,
+  upsertsExistingRow,
   type Confidence,
   type Dialect,
   type ResolvedForeignKey,
@@ -55,15 +56,7 @@ export default defineRule({
     const serialisingLocks: HeldLock[] = [];
     for (const entry of transaction.statements) {
       const statement = entry.statement;
-      if (statement.kind === 'insert' && statement.table && statement.insertRows) {
-        // An insert rolled back to a savepoint on PostgreSQL released its locks.
-        if (!entry.locksHeld) continue;
-        childInserts.push({ entry, lockedBefore: serialisingLocks.length });
-        // The new row is exclusively locked and invisible to others until commit.
-        serialisingLocks.push({ statement, table: statement.table });
-        continue;
-      }
-      const tables = lockedTables(statement);
+      const tables = lockedTables(ctx.dialect, statement);
       if (childInserts.length > 0) {
         for (const parent of tables) {
           const parentLock = statementRowLock(ctx.dialect, statement, ctx.schema.keyColumns(parent));
@@ -73,6 +66,15 @@ export default defineRule({
           reportHazard(transaction, ctx, statement, parent, parentLock, hazard);
           break;
         }
+      }
+      if (statement.kind === 'insert' && statement.table && statement.insertRows) {
+        // An insert rolled back to a savepoint on PostgreSQL released its locks.
+        if (!entry.locksHeld) continue;
+        childInserts.push({ entry, lockedBefore: serialisingLocks.length });
+        // The new row (or the existing row an upsert updates) is exclusively locked, and a new
+        // row is invisible to others until commit.
+        serialisingLocks.push({ statement, table: statement.table });
+        continue;
       }
       for (const table of entry.locksHeld ? tables : []) {
         const lock = statementRowLock(ctx.dialect, statement, ctx.schema.keyColumns(table));
@@ -157,8 +159,9 @@ interface Hazard {
 }
 
 /** Tables whose rows the statement writes or exclusively locks. */
-function lockedTables(statement: Statement): readonly string[] {
+function lockedTables(dialect: Dialect, statement: Statement): readonly string[] {
   if (statement.kind === 'update' || statement.kind === 'delete') return statement.table ? [statement.table] : [];
+  if (statement.kind === 'insert' && isMySqlFamily(dialect) && upsertsExistingRow(statement)) return statement.table ? [statement.table] : [];
   if (statement.kind === 'select' && statement.lock && statement.lock.strength !== 'none') {
     return statement.lock.of && statement.lock.of.length > 0 ? statement.lock.of : statement.tables;
   }
@@ -217,22 +220,29 @@ function lockedParentRowAfter(
 
 /** Might `locker` (a write, locking read or insert of the parent table) cover the row the child references? */
 function coversReferencedRow(child: Statement, fk: ResolvedForeignKey, locker: Statement): boolean {
-  if (locker.kind !== 'insert') return matchParentRow(child, fk, locker).kind !== 'different';
-  const refColumn = fk.refColumns[0] ?? 'id';
-  const inserted = (locker.insertRows ?? []).flatMap((row) => {
-    const value = row.get(refColumn);
-    return value ? [value] : [];
-  });
-  if (inserted.length === 0) return false;
-  const referenced = (child.insertRows ?? []).flatMap((row) => {
-    const value = row.get(fk.columns[0]!);
-    return value ? [value] : [];
-  });
-  return matchValues(referenced, inserted).kind !== 'different';
+  return matchParentRow(child, fk, locker).kind !== 'different';
+}
+
+/** An INSERT (or upsert) of parent rows: compare the key values it writes with those the child references. */
+function matchInsertedParentRow(child: Statement, fk: ResolvedForeignKey, parentInsert: Statement): RowMatch {
+  const valuesOf = (statement: Statement, column: string): Value[] =>
+    (statement.insertRows ?? []).flatMap((row) => {
+      const value = row.get(column);
+      return value ? [value] : [];
+    });
+  const inserted = valuesOf(parentInsert, fk.refColumns[0] ?? 'id');
+  const referenced = valuesOf(child, fk.columns[0]!);
+  if (inserted.length > 0) return matchValues(referenced, inserted);
+  // Key not given. A plain INSERT generates a new key, which a child naming a literal key cannot
+  // mean; the child may name it by a parameter (LAST_INSERT_ID()), and an upsert may hit the row
+  // on another unique key: cannot tell.
+  const plainInsert = !upsertsExistingRow(parentInsert);
+  return plainInsert && referenced.every((value) => value.kind === 'literal') ? { kind: 'different' } : { kind: 'unknown' };
 }
 
 /** Do the inserted rows reference a row the parent statement touches? */
 function matchParentRow(child: Statement, fk: ResolvedForeignKey, parentStatement: Statement): RowMatch {
+  if (parentStatement.kind === 'insert') return matchInsertedParentRow(child, fk, parentStatement);
   let sawUnknown = false;
   let sameValue: string | undefined;
   for (let i = 0; i < fk.columns.length; i++) {
@@ -276,6 +286,7 @@ function rowPredicate(fk: ResolvedForeignKey, match: RowMatch): string {
 
 function describeParentOperation(statement: Statement, lock: RowLock): string {
   if (statement.kind === 'select') return `SELECT ... ${lock.mode.startsWith('FOR') ? lock.mode : 'FOR UPDATE'}`;
+  if (statement.kind === 'insert') return statement.conflict === 'replace' ? 'REPLACE' : 'INSERT ... ON DUPLICATE KEY UPDATE';
   return statement.kind.toUpperCase();
 }
 

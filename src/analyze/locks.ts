@@ -69,6 +69,10 @@ export function statementRowLock(dialect: Dialect, statement: Statement, keyColu
     }
     case 'delete':
       return mysql ? LOCKS.X : LOCKS['FOR UPDATE'];
+    case 'insert':
+      // InnoDB X-locks the existing row an upsert updates or a REPLACE deletes (innodbLocksSet).
+      // A plain INSERT locks only its new row, which no other transaction can see yet.
+      return mysql && upsertsExistingRow(statement) ? LOCKS.X : null;
     case 'select': {
       const strength = statement.lock?.strength ?? 'none';
       if (strength === 'none') return null;
@@ -92,6 +96,11 @@ const PG_STRENGTH = {
  * the new value differs from the old (pgRowLocks: "an UPDATE that modifies the values of certain
  * columns"), so `SET id = 1 ... WHERE id = 1`, which assigns the value the WHERE pins, does not.
  */
+/** MySQL `INSERT ... ON DUPLICATE KEY UPDATE` or `REPLACE`: writes a row that may already exist. */
+export function upsertsExistingRow(statement: Statement): boolean {
+  return statement.kind === 'insert' && (statement.conflict === 'update' || statement.conflict === 'replace');
+}
+
 export function updatesKeyColumn(statement: Statement, keyColumns: readonly string[]): boolean {
   if (!statement.assignments) return false;
   for (const [column, value] of statement.assignments) {

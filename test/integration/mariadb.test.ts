@@ -5,7 +5,7 @@
  * verdict names the same session and statement.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { createConnection, type Connection, type QueryError } from 'mysql2/promise';
 import { startMariaDb, type MariaDbServer } from '../support/servers.js';
 import {
@@ -99,6 +99,9 @@ async function mariaDbDriver(server: MariaDbServer): Promise<ClosableDriver> {
 // record lock on the parent row: https://dev.mysql.com/doc/refman/8.0/en/innodb-locks-set.html
 // "If a FOREIGN KEY constraint is defined on a table, any insert, update, or delete that
 // requires the constraint condition to be checked sets shared record-level locks").
+const UPSERT_AUTHOR_A = "INSERT INTO author (id, name, country) VALUES (1, 'Stephen King', 'USA') ON DUPLICATE KEY UPDATE country = VALUES(country)";
+const UPSERT_AUTHOR_B = "INSERT INTO author (id, name, country) VALUES (1, 'Stephen King', 'United States') ON DUPLICATE KEY UPDATE country = VALUES(country)";
+
 const AUTHOR_BOOK_SCHEMA = [
   'CREATE TABLE author (id INT PRIMARY KEY, name VARCHAR(100) NOT NULL, country VARCHAR(100)) ENGINE=InnoDB',
   'CREATE TABLE book (id INT AUTO_INCREMENT PRIMARY KEY, author_id INT NOT NULL, title VARCHAR(200) NOT NULL, CONSTRAINT book_author_fk FOREIGN KEY (author_id) REFERENCES author (id)) ENGINE=InnoDB',
@@ -201,34 +204,47 @@ describe('MariaDB: lock hazards on a real server, judged by locklint from the ge
     await verdictNoFinding(t, run, 'mariadb');
   });
 
-  // SELECT ... FOR UPDATE wants the same X lock an UPDATE would: same deadlock.
-  it('child INSERT then SELECT ... FOR UPDATE on the parent: deadlock 1213, flagged', async (t) => {
-    const active = driverFor(t, mariadb);
-    if (!active) return;
-    const run = await runCase(active, 'child_then_parent_for_update', AUTHOR_BOOK_SCHEMA, ['A', 'B'], async ({ A, B }) => {
+  /** Child INSERT in A and B, then A and B run `lockA` / `lockB` on the parent: one must be the 1213 victim, flagged. */
+  async function expectDeadlockFlagged(t: TestContext, active: ClosableDriver, name: string, lockA: string, lockB: string): Promise<void> {
+    const run = await runCase(active, name, AUTHOR_BOOK_SCHEMA, ['A', 'B'], async ({ A, B }) => {
       await A!.exec('START TRANSACTION');
       await A!.exec(INSERT_BOOK_A);
       await B!.exec('START TRANSACTION');
       await B!.exec(INSERT_BOOK_B);
-      const lockA = A!.start(LOCK_AUTHOR);
-      await expectBlocked(active, lockA, "A's FOR UPDATE waits for B's FK-check S lock");
-      const lockB = B!.start(LOCK_AUTHOR);
-      const { victim, survivor } = await expectOneDeadlockVictim(lockA, lockB, DEADLOCK);
+      const first = A!.start(lockA);
+      await expectBlocked(active, first, `A's "${lockA}" waits for B's FK-check S lock`);
+      const second = B!.start(lockB);
+      const { victim, survivor } = await expectOneDeadlockVictim(first, second, DEADLOCK);
       await victim.session.exec('ROLLBACK');
       await survivor.session.exec('COMMIT');
       return { victim, survivor };
     });
     const { victim, survivor } = run.result;
     t.diagnostic(`deadlock victim: session ${victim.session.label} (thread ${victim.session.id}), ${DEADLOCK} on "${victim.sql}"`);
-    const victimLock = findStatementLine('mariadb', run.logText, victim.session, LOCK_AUTHOR);
-    const survivorLock = findStatementLine('mariadb', run.logText, survivor.session, LOCK_AUTHOR);
+    const victimLock = findStatementLine('mariadb', run.logText, victim.session, victim.sql);
+    const survivorLock = findStatementLine('mariadb', run.logText, survivor.session, survivor.sql);
 
-    await verdict(t, "flags the victim's locking SELECT", async (lint) => {
+    await verdict(t, `flags the victim's "${victim.sql}"`, async (lint) => {
       const result = await lint({ paths: [run.logFile], dialect: 'mariadb' });
       const both = [{ session: victim.session, at: victimLock }, { session: survivor.session, at: survivorLock }];
       assertFlagged(result, CHILD_INSERT_RULE, both[0]!, run.logFile, both);
       assertAnchoredOnlyAt(result, CHILD_INSERT_RULE, both, run.logFile);
     });
+  }
+
+  // SELECT ... FOR UPDATE wants the same X lock an UPDATE would: same deadlock.
+  it('child INSERT then SELECT ... FOR UPDATE on the parent: deadlock 1213, flagged', async (t) => {
+    const active = driverFor(t, mariadb);
+    if (!active) return;
+    await expectDeadlockFlagged(t, active, 'child_then_parent_for_update', LOCK_AUTHOR, LOCK_AUTHOR);
+  });
+
+  // An upsert that hits the existing parent row X-locks it to update it: same deadlock.
+  // https://mariadb.com/kb/en/insert-on-duplicate-key-update/
+  it('child INSERT then INSERT ... ON DUPLICATE KEY UPDATE of the parent: deadlock 1213, flagged', async (t) => {
+    const active = driverFor(t, mariadb);
+    if (!active) return;
+    await expectDeadlockFlagged(t, active, 'child_then_parent_upsert', UPSERT_AUTHOR_A, UPSERT_AUTHOR_B);
   });
 
   // NOWAIT never waits, so there is no cycle: the locking read fails at once instead. The finding
