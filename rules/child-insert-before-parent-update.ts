@@ -260,7 +260,9 @@ function matchParentRow(child: Statement, fk: ResolvedForeignKey, parentStatemen
       continue;
     }
     const predicate = predicateOn(parentStatement.where, refColumn);
-    if (!predicate || predicate.subquery) {
+    // Predicates carry no table qualifier: with a join, `id = 5` may be another table's id.
+    const ownPredicate = new Set(parentStatement.tables).size <= 1;
+    if (!predicate || predicate.subquery || !ownPredicate) {
       sawUnknown = true;
       continue;
     }
