@@ -56,11 +56,9 @@ export default defineRule({
     const serialisingLocks: HeldLock[] = [];
     for (const entry of transaction.statements) {
       const statement = entry.statement;
-      const tables = lockedTables(ctx.dialect, statement);
+      const locks = rowLocksOn(ctx, statement);
       if (childInserts.length > 0) {
-        for (const parent of tables) {
-          const parentLock = statementRowLock(ctx.dialect, statement, ctx.schema.keyColumns(parent));
-          if (!parentLock) continue;
+        for (const { table: parent, lock: parentLock } of locks) {
           const hazard = findHazard(childInserts, serialisingLocks, statement, parent, parentLock, ctx);
           if (!hazard) continue;
           reportHazard(transaction, ctx, statement, parent, parentLock, hazard);
@@ -73,12 +71,12 @@ export default defineRule({
         childInserts.push({ entry, lockedBefore: serialisingLocks.length });
         // The new row (or the existing row an upsert updates) is exclusively locked, and a new
         // row is invisible to others until commit.
-        serialisingLocks.push({ statement, table: statement.table });
+        serialisingLocks.push({ statement, table: statement.table, lock: null });
         continue;
       }
-      for (const table of entry.locksHeld ? tables : []) {
-        const lock = statementRowLock(ctx.dialect, statement, ctx.schema.keyColumns(table));
-        if (lock && lockConflicts(lock, lock)) serialisingLocks.push({ statement, table });
+      if (!entry.locksHeld) continue;
+      for (const { table, lock } of locks) {
+        if (lockConflicts(lock, lock)) serialisingLocks.push({ statement, table, lock });
       }
     }
   },
@@ -137,6 +135,8 @@ interface ChildInsert {
 interface HeldLock {
   readonly statement: Statement;
   readonly table: string;
+  /** Null for a row this transaction inserted. */
+  readonly lock: RowLock | null;
 }
 
 type ChildInsertMessage = 'deadlock' | 'nowait' | 'skipLocked';
@@ -158,14 +158,23 @@ interface Hazard {
   readonly confidence: Confidence;
 }
 
-/** Tables whose rows the statement writes or exclusively locks. */
-function lockedTables(dialect: Dialect, statement: Statement): readonly string[] {
-  if (statement.kind === 'update' || statement.kind === 'delete') return statement.table ? [statement.table] : [];
-  if (statement.kind === 'insert' && isMySqlFamily(dialect) && upsertsExistingRow(statement)) return statement.table ? [statement.table] : [];
+/** Tables whose rows the statement writes or locks; statementRowLock says with which lock, per dialect. */
+function lockedTables(statement: Statement): readonly string[] {
+  if (statement.kind === 'update' || statement.kind === 'delete' || upsertsExistingRow(statement)) return statement.table ? [statement.table] : [];
   if (statement.kind === 'select' && statement.lock && statement.lock.strength !== 'none') {
     return statement.lock.of && statement.lock.of.length > 0 ? statement.lock.of : statement.tables;
   }
   return [];
+}
+
+/** The row lock the statement takes on each table it writes or locks. */
+function rowLocksOn(ctx: RuleContext<ChildInsertMessage>, statement: Statement): { table: string; lock: RowLock }[] {
+  const locks: { table: string; lock: RowLock }[] = [];
+  for (const table of lockedTables(statement)) {
+    const lock = statementRowLock(ctx.dialect, statement, ctx.schema.keyColumns(table));
+    if (lock) locks.push({ table, lock });
+  }
+  return locks;
 }
 
 function findHazard(
@@ -185,12 +194,7 @@ function findHazard(
       if (!fkLock || !lockConflicts(fkLock, parentLock)) continue;
       const match = matchParentRow(child, fk, parentStatement);
       if (match.kind === 'different') continue;
-      // The recommended fix: the parent row was locked before the child insert, so a second
-      // transaction waits there and never holds the shared lock this one would wait for.
-      if (lockedParentRowBefore(heldLocks.slice(0, lockedBefore), child, fk)) continue;
-      // The parent row was already written or locked after the insert: that statement is the
-      // finding; a later one on the same row waits for nothing new.
-      if (lockedParentRowAfter(heldLocks.slice(lockedBefore), child, fk, fkLock, ctx)) continue;
+      if (parentRowAlreadyLocked(heldLocks, lockedBefore, child, fk, fkLock)) continue;
       let confidence: Confidence = match.kind === 'unknown' ? 'low' : 'high';
       if (fk.inferred) confidence = lowerConfidence(confidence, 1);
       const candidate: Hazard = { insert, fk, fkLock, match, confidence };
@@ -200,38 +204,27 @@ function findHazard(
   return best;
 }
 
-function lockedParentRowBefore(held: readonly HeldLock[], child: Statement, fk: ResolvedForeignKey): boolean {
-  return held.some((lock) => lock.table === fk.refTable && coversReferencedRow(child, fk, lock.statement));
-}
-
-function lockedParentRowAfter(
-  held: readonly HeldLock[],
-  child: Statement,
-  fk: ResolvedForeignKey,
-  fkLock: RowLock,
-  ctx: RuleContext<ChildInsertMessage>,
-): boolean {
-  return held.some((lock) => {
-    if (lock.table !== fk.refTable || lock.statement.kind === 'insert') return false;
-    const earlier = statementRowLock(ctx.dialect, lock.statement, ctx.schema.keyColumns(lock.table));
-    return earlier !== null && lockConflicts(fkLock, earlier) && coversReferencedRow(child, fk, lock.statement);
-  });
-}
-
-/** Might `locker` (a write, locking read or insert of the parent table) cover the row the child references? */
-function coversReferencedRow(child: Statement, fk: ResolvedForeignKey, locker: Statement): boolean {
-  return matchParentRow(child, fk, locker).kind !== 'different';
+/**
+ * Whether this transaction already held a lock that keeps the hazard from forming, on the row
+ * the child references. Before the child insert (`held[0, insertedAt)`): the recommended fix, a
+ * second transaction waits there and never holds the shared lock this one would wait for. After
+ * it: an earlier write or lock of the row that conflicts with the FK check's lock is the finding,
+ * and a later statement on the same row waits for nothing new.
+ */
+function parentRowAlreadyLocked(held: readonly HeldLock[], insertedAt: number, child: Statement, fk: ResolvedForeignKey, fkLock: RowLock): boolean {
+  for (let i = 0; i < held.length; i++) {
+    const { statement, table, lock } = held[i]!;
+    if (table !== fk.refTable) continue;
+    if (i >= insertedAt && (lock === null || !lockConflicts(fkLock, lock))) continue;
+    if (matchParentRow(child, fk, statement).kind !== 'different') return true;
+  }
+  return false;
 }
 
 /** An INSERT (or upsert) of parent rows: compare the key values it writes with those the child references. */
 function matchInsertedParentRow(child: Statement, fk: ResolvedForeignKey, parentInsert: Statement): RowMatch {
-  const valuesOf = (statement: Statement, column: string): Value[] =>
-    (statement.insertRows ?? []).flatMap((row) => {
-      const value = row.get(column);
-      return value ? [value] : [];
-    });
-  const inserted = valuesOf(parentInsert, fk.refColumns[0] ?? 'id');
-  const referenced = valuesOf(child, fk.columns[0]!);
+  const inserted = insertedValues(parentInsert, fk.refColumns[0] ?? 'id');
+  const referenced = insertedValues(child, fk.columns[0]!);
   if (inserted.length > 0) return matchValues(referenced, inserted);
   // Key not given. A plain INSERT generates a new key, which a child naming a literal key cannot
   // mean; the child may name it by a parameter (LAST_INSERT_ID()), and an upsert may hit the row
@@ -240,18 +233,25 @@ function matchInsertedParentRow(child: Statement, fk: ResolvedForeignKey, parent
   return plainInsert && referenced.every((value) => value.kind === 'literal') ? { kind: 'different' } : { kind: 'unknown' };
 }
 
+/** The values an INSERT gives `column`, NULLs left out: a NULL foreign key is not checked and locks nothing, and no NULL key names a row. */
+function insertedValues(statement: Statement, column: string): Value[] {
+  const values: Value[] = [];
+  for (const row of statement.insertRows ?? []) {
+    const value = row.get(column);
+    if (value && !(value.kind === 'literal' && value.value === null)) values.push(value);
+  }
+  return values;
+}
+
 /** Do the inserted rows reference a row the parent statement touches? */
 function matchParentRow(child: Statement, fk: ResolvedForeignKey, parentStatement: Statement): RowMatch {
   if (parentStatement.kind === 'insert') return matchInsertedParentRow(child, fk, parentStatement);
+  // Predicates carry no table qualifier: with a join, `id = 5` may be another table's id.
+  const ownPredicates = new Set(parentStatement.tables).size <= 1;
   let sawUnknown = false;
   let sameValue: string | undefined;
   for (let i = 0; i < fk.columns.length; i++) {
-    const childValues: Value[] = [];
-    for (const row of child.insertRows ?? []) {
-      const value = row.get(fk.columns[i]!);
-      // A NULL foreign key is not checked, so it locks nothing.
-      if (value && !(value.kind === 'literal' && value.value === null)) childValues.push(value);
-    }
+    const childValues = insertedValues(child, fk.columns[i]!);
     if (childValues.length === 0) return { kind: 'different' };
     const refColumn = fk.refColumns[i] ?? 'id';
     if (!parentStatement.where) {
@@ -260,9 +260,7 @@ function matchParentRow(child: Statement, fk: ResolvedForeignKey, parentStatemen
       continue;
     }
     const predicate = predicateOn(parentStatement.where, refColumn);
-    // Predicates carry no table qualifier: with a join, `id = 5` may be another table's id.
-    const ownPredicate = new Set(parentStatement.tables).size <= 1;
-    if (!predicate || predicate.subquery || !ownPredicate) {
+    if (!predicate || predicate.subquery || !ownPredicates) {
       sawUnknown = true;
       continue;
     }

@@ -91,16 +91,16 @@ const PG_STRENGTH = {
   update: 'FOR UPDATE',
 } as const satisfies Record<Exclude<NonNullable<Statement['lock']>['strength'], 'none'>, RowLockMode>;
 
-/**
- * Whether a PostgreSQL UPDATE may change a key column. PostgreSQL takes FOR UPDATE only when
- * the new value differs from the old (pgRowLocks: "an UPDATE that modifies the values of certain
- * columns"), so `SET id = 1 ... WHERE id = 1`, which assigns the value the WHERE pins, does not.
- */
 /** MySQL `INSERT ... ON DUPLICATE KEY UPDATE` or `REPLACE`: writes a row that may already exist. */
 export function upsertsExistingRow(statement: Statement): boolean {
   return statement.kind === 'insert' && (statement.conflict === 'update' || statement.conflict === 'replace');
 }
 
+/**
+ * Whether a PostgreSQL UPDATE may change a key column. PostgreSQL takes FOR UPDATE only when
+ * the new value differs from the old (pgRowLocks: "an UPDATE that modifies the values of certain
+ * columns"), so `SET id = 1 ... WHERE id = 1`, which assigns the value the WHERE pins, does not.
+ */
 export function updatesKeyColumn(statement: Statement, keyColumns: readonly string[]): boolean {
   if (!statement.assignments) return false;
   for (const [column, value] of statement.assignments) {

@@ -151,7 +151,6 @@ interface SessionState {
   executedText: string | undefined;
 }
 
-
 /**
  * Sessions whose disconnection is never logged would otherwise pile up (log_disconnections off,
  * `%c` keys): past this many, the least recently active session's state is dropped.
