@@ -3,11 +3,11 @@
 // records, statements and unrecognised lines as the readers counted them, then findings by
 // rule from the whole pipeline. Run after `npm run build`.
 import { existsSync, readdirSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lint } from '../dist/src/index.js';
 import { detectFormat } from '../dist/src/input/detect.js';
 import { logReaderFor, readLogEvents } from '../dist/src/input/logs/index.js';
+import { readHead } from '../dist/src/input/lines.js';
 
 const corpus = new URL('../../shared/corpus/', import.meta.url).pathname;
 if (!existsSync(corpus)) {
@@ -15,20 +15,9 @@ if (!existsSync(corpus)) {
   process.exit(2);
 }
 
-async function head(path) {
-  const file = await open(path);
-  try {
-    const buffer = Buffer.alloc(64 * 1024);
-    const { bytesRead } = await file.read(buffer, 0, buffer.length, 0);
-    return buffer.subarray(0, bytesRead).toString('utf8');
-  } finally {
-    await file.close();
-  }
-}
-
 /** The reader's own counts for one file, through the real driver (batches, statement splitting). */
 async function readerFigures(path, name) {
-  const format = detectFormat(name, await head(path));
+  const format = detectFormat(name, (await readHead(path)).toString('utf8'));
   const reader = format && format !== 'sql' ? logReaderFor(format) : undefined;
   if (!reader) return undefined;
   let parser;

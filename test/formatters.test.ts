@@ -151,13 +151,13 @@ describe('sarif', () => {
     assertValid(formatSarif(EMPTY, { color: false }));
     const odd = withFindings(
       { ...deadlock, file: '/srv/app/sql/a b.sql', endLine: 9 },
-      { ...deadlock, file: 'C:\\work\\app.sql' },
+      { ...deadlock, file: 'C:\\projects\\app.sql' },
       { ...deadlock, file: '<stdin>', line: 0, column: 0 },
       { ...deadlock, file: 'odd:name,[1]#%.sql' },
     );
     assertValid(formatSarif(odd, OPTIONS));
     const uris = (JSON.parse(formatSarif(odd, OPTIONS)) as Json).runs[0].results.map((r: Json) => r.locations[0].physicalLocation.artifactLocation.uri);
-    assert.deepEqual(uris, ['file:///srv/app/sql/a%20b.sql', 'file:///C:/work/app.sql', '%3Cstdin%3E', 'odd%3Aname%2C%5B1%5D%23%25.sql']);
+    assert.deepEqual(uris, ['file:///srv/app/sql/a%20b.sql', 'file:///C:/projects/app.sql', '%3Cstdin%3E', 'odd%3Aname%2C%5B1%5D%23%25.sql']);
   });
 
   test('one run; the driver is locklint at the given version and lists every rule, even rules with no result', () => {
