@@ -134,37 +134,42 @@ describe('MariaDB: lock hazards on a real server, judged by locklint from the ge
     assert.match(running.version, /MariaDB/);
   });
 
-  // Two transactions insert a child of author 1 (each takes a shared lock on author 1 for the
-  // FK check), then both update author 1: each X lock request waits for the other's S lock.
-  it('child INSERT then parent UPDATE in two transactions: deadlock 1213, flagged', async (t) => {
-    const active = driverFor(t, mariadb);
-    if (!active) return;
-    const run = await runCase(active, 'child_then_parent_update', AUTHOR_BOOK_SCHEMA, ['A', 'B'], async ({ A, B }) => {
+  /** Child INSERT in A and B, then A and B run `lockA` / `lockB` on the parent: one must be the 1213 victim, flagged. */
+  async function expectDeadlockFlagged(t: TestContext, active: ClosableDriver, name: string, lockA: string, lockB: string): Promise<void> {
+    const run = await runCase(active, name, AUTHOR_BOOK_SCHEMA, ['A', 'B'], async ({ A, B }) => {
       await A!.exec('START TRANSACTION');
       await A!.exec(INSERT_BOOK_A);
       await B!.exec('START TRANSACTION');
       await B!.exec(INSERT_BOOK_B);
-      const updateA = A!.start(UPDATE_AUTHOR_A);
-      await expectBlocked(active, updateA, "A's X lock on author 1 waits for B's FK-check S lock");
-      const updateB = B!.start(UPDATE_AUTHOR_B);
-      const { victim, survivor } = await expectOneDeadlockVictim(updateA, updateB, DEADLOCK);
+      const first = A!.start(lockA);
+      await expectBlocked(active, first, `A's "${lockA}" waits for B's FK-check S lock`);
+      const second = B!.start(lockB);
+      const { victim, survivor } = await expectOneDeadlockVictim(first, second, DEADLOCK);
       await victim.session.exec('ROLLBACK');
       await survivor.session.exec('COMMIT');
       return { victim, survivor };
     });
     const { victim, survivor } = run.result;
     t.diagnostic(`deadlock victim: session ${victim.session.label} (thread ${victim.session.id}), ${DEADLOCK} on "${victim.sql}"`);
-    const victimUpdate = findStatementLine('mariadb', run.logText, victim.session, victim.sql);
-    const survivorUpdate = findStatementLine('mariadb', run.logText, survivor.session, survivor.sql);
+    const victimLock = findStatementLine('mariadb', run.logText, victim.session, victim.sql);
+    const survivorLock = findStatementLine('mariadb', run.logText, survivor.session, survivor.sql);
 
-    await verdict(t, `flags the victim's parent UPDATE`, async (lint) => {
+    await verdict(t, `flags the victim's "${victim.sql}"`, async (lint) => {
       const result = await lint({ paths: [run.logFile], dialect: 'mariadb' });
-      const both = [{ session: victim.session, at: victimUpdate }, { session: survivor.session, at: survivorUpdate }];
+      const both = [{ session: victim.session, at: victimLock }, { session: survivor.session, at: survivorLock }];
       // The general log records no errors, so locklint cannot tell the victim from the survivor:
       // both ran the hazard, and a finding counting both names the victim as well.
       assertFlagged(result, CHILD_INSERT_RULE, both[0]!, run.logFile, both);
       assertAnchoredOnlyAt(result, CHILD_INSERT_RULE, both, run.logFile);
     });
+  }
+
+  // Two transactions insert a child of author 1 (each takes a shared lock on author 1 for the
+  // FK check), then both update author 1: each X lock request waits for the other's S lock.
+  it('child INSERT then parent UPDATE in two transactions: deadlock 1213, flagged', async (t) => {
+    const active = driverFor(t, mariadb);
+    if (!active) return;
+    await expectDeadlockFlagged(t, active, 'child_then_parent_update', UPDATE_AUTHOR_A, UPDATE_AUTHOR_B);
   });
 
   // Fixed form: update (X-lock) the parent first; the second transaction simply waits its turn.
@@ -203,34 +208,6 @@ describe('MariaDB: lock hazards on a real server, judged by locklint from the ge
     });
     await verdictNoFinding(t, run, 'mariadb');
   });
-
-  /** Child INSERT in A and B, then A and B run `lockA` / `lockB` on the parent: one must be the 1213 victim, flagged. */
-  async function expectDeadlockFlagged(t: TestContext, active: ClosableDriver, name: string, lockA: string, lockB: string): Promise<void> {
-    const run = await runCase(active, name, AUTHOR_BOOK_SCHEMA, ['A', 'B'], async ({ A, B }) => {
-      await A!.exec('START TRANSACTION');
-      await A!.exec(INSERT_BOOK_A);
-      await B!.exec('START TRANSACTION');
-      await B!.exec(INSERT_BOOK_B);
-      const first = A!.start(lockA);
-      await expectBlocked(active, first, `A's "${lockA}" waits for B's FK-check S lock`);
-      const second = B!.start(lockB);
-      const { victim, survivor } = await expectOneDeadlockVictim(first, second, DEADLOCK);
-      await victim.session.exec('ROLLBACK');
-      await survivor.session.exec('COMMIT');
-      return { victim, survivor };
-    });
-    const { victim, survivor } = run.result;
-    t.diagnostic(`deadlock victim: session ${victim.session.label} (thread ${victim.session.id}), ${DEADLOCK} on "${victim.sql}"`);
-    const victimLock = findStatementLine('mariadb', run.logText, victim.session, victim.sql);
-    const survivorLock = findStatementLine('mariadb', run.logText, survivor.session, survivor.sql);
-
-    await verdict(t, `flags the victim's "${victim.sql}"`, async (lint) => {
-      const result = await lint({ paths: [run.logFile], dialect: 'mariadb' });
-      const both = [{ session: victim.session, at: victimLock }, { session: survivor.session, at: survivorLock }];
-      assertFlagged(result, CHILD_INSERT_RULE, both[0]!, run.logFile, both);
-      assertAnchoredOnlyAt(result, CHILD_INSERT_RULE, both, run.logFile);
-    });
-  }
 
   // SELECT ... FOR UPDATE wants the same X lock an UPDATE would: same deadlock.
   it('child INSERT then SELECT ... FOR UPDATE on the parent: deadlock 1213, flagged', async (t) => {
